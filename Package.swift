@@ -1,0 +1,114 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "Homeward",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "homeward", targets: ["homeward"]),
+        .library(name: "HomewardCore", targets: ["HomewardCore"]),
+        .library(name: "HomewardMatching", targets: ["HomewardMatching"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The domain: pure Swift, no I/O.
+        .target(name: "HomewardCore", swiftSettings: strictSwift6),
+        // Record linkage: pure Swift, depends on the domain only, so it can be benchmarked alone.
+        .target(name: "HomewardMatching", dependencies: ["HomewardCore"], swiftSettings: strictSwift6),
+        .target(
+            name: "HomewardStore",
+            dependencies: [
+                "HomewardCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .target(name: "HomewardInterop", dependencies: ["HomewardCore"], swiftSettings: strictSwift6),
+        .target(
+            name: "HomewardServer",
+            dependencies: [
+                "HomewardCore",
+                "HomewardStore",
+                "HomewardMatching",
+                "HomewardInterop",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: strictSwift6,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        .executableTarget(
+            name: "homeward",
+            dependencies: [
+                "HomewardServer",
+                "HomewardStore",
+                "HomewardCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Shared by the storage and server suites: fresh databases on SQLite and, when configured, PostgreSQL.
+        .target(
+            name: "HomewardTestSupport",
+            dependencies: ["HomewardStore", "HomewardCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/HomewardTestSupport",
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(name: "HomewardCoreTests", dependencies: ["HomewardCore"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "HomewardMatchingTests",
+            dependencies: ["HomewardMatching", "HomewardCore"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "HomewardInteropTests",
+            dependencies: ["HomewardInterop", "HomewardCore"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "HomewardStoreTests",
+            dependencies: ["HomewardStore", "HomewardCore", "HomewardTestSupport"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "HomewardServerTests",
+            dependencies: [
+                "HomewardServer",
+                "HomewardStore",
+                "HomewardCore",
+                "HomewardTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

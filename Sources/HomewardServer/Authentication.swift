@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import HomewardStore
+import Hummingbird
+import NIOCore
+import OpenAPIRuntime
+
+/// Who is making the current request, as the audit log names them.
+enum RequestActor {
+    @TaskLocal static var current: String?
+}
+
+/// Denies every request that is not to a public path and carries no valid personal access token.
+///
+/// It sits in front of every route, so a route added later is private unless it is added to
+/// `publicPaths` on purpose.
+struct TokenAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
+    let database: HomewardDatabase
+    /// Paths anyone may read: the public figures, the API description, the health check.
+    static var publicPaths: Set<String> { ["/", "/health", "/api/openapi.yaml", "/api/v1/stats"] }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
+        if request.method == .get || request.method == .head, Self.publicPaths.contains(request.uri.path) {
+            return try await next(request, context)
+        }
+        guard let token = Self.bearerToken(request.headers[.authorization]) else {
+            return Self.unauthorized("This route needs a personal access token: send 'Authorization: Bearer <token>'.")
+        }
+        guard let holder = try await database.authenticate(token: token) else {
+            return Self.unauthorized("The access token is unknown or has been revoked.")
+        }
+        return try await RequestActor.$current.withValue("token:\(holder.name)") {
+            try await next(request, context)
+        }
+    }
+
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func unauthorized(_ detail: String) -> Response {
+        problemResponse(
+            ProblemDocument(title: "Unauthorized", status: 401, detail: detail), headers: [.wwwAuthenticate: "Bearer"])
+    }
+}
+
+/// Refuses bodies larger than the server accepts before anything reads them into memory.
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            return tooLarge()
+        }
+        var request = request
+        do {
+            _ = try await request.collectBody(upTo: maxBytes)
+        } catch is NIOTooManyBytesError {
+            return tooLarge()
+        }
+        return try await next(request, context)
+    }
+
+    private func tooLarge() -> Response {
+        problemResponse(
+            ProblemDocument(
+                title: "Content too large", status: 413,
+                detail: "The body is larger than \(maxBytes) bytes, the most this server accepts."
+            )
+        )
+    }
+}
+
+func problemResponse(_ problem: ProblemDocument, headers: HTTPFields = [:]) -> Response {
+    let (head, _) = ProblemMiddleware.response(problem, headers: headers)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = (try? encoder.encode(problem)) ?? Data()
+    return Response(
+        status: head.status,
+        headers: head.headerFields,
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+    )
+}

@@ -1,0 +1,73 @@
+import Crypto
+import FluentKit
+import Foundation
+
+/// Who a valid personal access token belongs to.
+public struct TokenHolder: Hashable, Sendable {
+    public var tokenID: UUID
+    public var name: String
+}
+
+extension HomewardDatabase {
+    /// Creates a token and returns it; only its hash is kept, so it cannot be shown again.
+    public func createAccessToken(name: String, actor: String) async throws -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        let token = "hw_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let model = AccessTokenModel()
+        model.id = UUID()
+        model.name = name
+        model.tokenHash = Self.tokenHash(token)
+        model.createdAt = Date()
+        let isPostgres = !isSQLite
+        try await writeGate.run {
+            try await self.database.transaction { database in
+                try await model.create(on: database)
+                try await AuditLog.append(
+                    on: database, isPostgres: isPostgres, at: model.createdAt, actor: actor, action: "token.create",
+                    entity: "access_token", entityID: model.id?.uuidString, detail: name
+                )
+            }
+        }
+        return token
+    }
+
+    /// The holder of `token`, or nil if it is unknown or revoked.
+    public func authenticate(token: String) async throws -> TokenHolder? {
+        guard token.hasPrefix("hw_"), token.count == 67 else { return nil }
+        guard
+            let model = try await AccessTokenModel.query(on: database)
+                .filter(\.$tokenHash == Self.tokenHash(token))
+                .filter(\.$revokedAt == nil)
+                .first(),
+            let id = model.id
+        else { return nil }
+        return TokenHolder(tokenID: id, name: model.name)
+    }
+
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension HomewardDatabase {
+    /// Revokes every active token of that name, e.g. the previous demo token.
+    public func revokeAccessTokens(named name: String, actor: String) async throws {
+        let now = Date()
+        let isPostgres = !isSQLite
+        try await writeGate.run {
+            try await self.database.transaction { database in
+                try await AccessTokenModel.query(on: database)
+                    .filter(\.$name == name)
+                    .filter(\.$revokedAt == nil)
+                    .set(\.$revokedAt, to: now)
+                    .update()
+                try await AuditLog.append(
+                    on: database, isPostgres: isPostgres, at: now, actor: actor, action: "token.revoke",
+                    entity: "access_token", entityID: nil, detail: name
+                )
+            }
+        }
+    }
+}

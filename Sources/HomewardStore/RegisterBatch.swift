@@ -1,0 +1,237 @@
+import FluentKit
+import Foundation
+import HomewardCore
+
+/// New persons with their records and events, written together: all of it, or none.
+///
+/// Loading a list or a demo register one row at a time costs a round trip per row; a batch is
+/// validated whole in memory, statuses are derived in memory, and rows go in with multi-row INSERTs.
+public struct RegisterBatch: Sendable {
+    public struct NewPerson: Sendable {
+        public var id: UUID
+        public var draft: PersonDraft
+    }
+
+    public struct NewRecord: Sendable {
+        public var id: UUID
+        public var draft: RecordDraft
+    }
+
+    public struct NewEvent: Sendable {
+        public var id: UUID
+        public var personID: UUID
+        public var draft: EventDraft
+    }
+
+    public private(set) var persons: [NewPerson] = []
+    public private(set) var records: [NewRecord] = []
+    public private(set) var events: [NewEvent] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { persons.isEmpty && records.isEmpty && events.isEmpty }
+
+    @discardableResult
+    public mutating func addPerson(_ draft: PersonDraft, id: UUID = UUID()) -> UUID {
+        persons.append(NewPerson(id: id, draft: draft))
+        return id
+    }
+
+    @discardableResult
+    public mutating func addRecord(_ draft: RecordDraft, id: UUID = UUID()) -> UUID {
+        records.append(NewRecord(id: id, draft: draft))
+        return id
+    }
+
+    @discardableResult
+    public mutating func addEvent(_ draft: EventDraft, to personID: UUID, id: UUID = UUID()) -> UUID {
+        events.append(NewEvent(id: id, personID: personID, draft: draft))
+        return id
+    }
+}
+
+extension Register {
+    /// Rows per INSERT: well under SQLite's limit of 32,766 bound values for the widest table.
+    static let batchChunk = 400
+
+    /// Validates the whole batch, then writes it in one transaction with one audit entry.
+    ///
+    /// Every problem is reported at once, each named by its place in the batch
+    /// (`persons[12].identity.name.surname`). Records and events may refer only to persons of this
+    /// batch, and to sources, facilities and records that exist or are in it.
+    public func insert(_ batch: RegisterBatch, action: String, detail: String) async throws {
+        guard !batch.isEmpty else { return }
+        let today = self.today
+        var issues: [ValidationIssue] = []
+        func collect(_ prefix: String, _ check: () throws(ValidationError) -> Void) {
+            do { try check() } catch {
+                issues += error.issues.map { ValidationIssue(field: "\(prefix).\($0.field)", rule: $0.rule, message: $0.message) }
+            }
+        }
+        for (index, person) in batch.persons.enumerated() {
+            collect("persons[\(index)]") { () throws(ValidationError) in try person.draft.validate(today: today) }
+        }
+        for (index, record) in batch.records.enumerated() {
+            collect("records[\(index)]") { () throws(ValidationError) in try record.draft.validate(today: today) }
+        }
+        for (index, event) in batch.events.enumerated() {
+            collect("events[\(index)]") { () throws(ValidationError) in try event.draft.validate(today: today) }
+        }
+
+        let draftIssues = issues
+        let affiliations = Dictionary(batch.persons.map { ($0.id, $0.draft.affiliation) }) { first, _ in first }
+        let batchRecords = Set(batch.records.map(\.id))
+        let batchEvents = Set(batch.events.map(\.id))
+        let now = clock()
+        let actor = actor
+        try await transaction { register in
+            let database = register.database
+            let knownSources = try await existing(
+                SourceModel.self, ids: batch.records.map(\.draft.sourceID) + batch.events.compactMap(\.draft.sourceID),
+                on: database)
+            let knownFacilities = try await existing(
+                FacilityModel.self, ids: batch.events.compactMap(\.draft.facilityID), on: database)
+            let knownRecords = try await existing(RecordModel.self, ids: batch.events.compactMap(\.draft.recordID), on: database)
+            var issues = draftIssues
+            for (index, record) in batch.records.enumerated() {
+                if !knownSources.contains(record.draft.sourceID) {
+                    issues.append(.unknownReference("records[\(index)].sourceId", "source", record.draft.sourceID))
+                }
+                if let personID = record.draft.personID, affiliations[personID] == nil {
+                    issues.append(.unknownReference("records[\(index)].personId", "person in this batch", personID))
+                }
+            }
+            var correctedOnce = Set<UUID>()
+            for (index, event) in batch.events.enumerated() {
+                let draft = event.draft
+                if affiliations[event.personID] == nil {
+                    issues.append(.unknownReference("events[\(index)].personId", "person in this batch", event.personID))
+                }
+                if let id = draft.sourceID, !knownSources.contains(id) {
+                    issues.append(.unknownReference("events[\(index)].sourceId", "source", id))
+                }
+                if let id = draft.facilityID, !knownFacilities.contains(id) {
+                    issues.append(.unknownReference("events[\(index)].facilityId", "facility", id))
+                }
+                if let id = draft.recordID, !knownRecords.contains(id), !batchRecords.contains(id) {
+                    issues.append(.unknownReference("events[\(index)].recordId", "record", id))
+                }
+                if let id = draft.supersedes {
+                    if !batchEvents.contains(id) {
+                        issues.append(.unknownReference("events[\(index)].supersedes", "event in this batch", id))
+                    } else if !correctedOnce.insert(id).inserted {
+                        issues.append(
+                            ValidationIssue(
+                                field: "events[\(index)].supersedes", rule: "already-superseded",
+                                message: "event \(id) is corrected by another event of this batch already"
+                            )
+                        )
+                    }
+                }
+            }
+            if !issues.isEmpty { throw ValidationError(issues) }
+
+            let events = batch.events.map { event in
+                let draft = event.draft
+                return Event(
+                    id: event.id, personID: event.personID, kind: draft.kind, date: draft.date, place: draft.place,
+                    facilityID: draft.facilityID, sourceID: draft.sourceID, recordID: draft.recordID,
+                    credibility: draft.credibility, captureMode: draft.captureMode, note: draft.note,
+                    supersedes: draft.supersedes, recordedAt: now
+                )
+            }
+            let eventsByPerson = Dictionary(grouping: events, by: \.personID)
+
+            let personModels = batch.persons.map { person in
+                let model = PersonModel()
+                model.id = person.id
+                model.version = 1
+                model.apply(person.draft)
+                let assessment = StatusRules.assess(
+                    affiliation: person.draft.affiliation, events: eventsByPerson[person.id] ?? [])
+                model.status = assessment.status.rawValue
+                model.statusSince = assessment.since?.description
+                model.createdAt = now
+                model.updatedAt = now
+                return model
+            }
+            let recordModels = batch.records.map { record in
+                let model = RecordModel()
+                model.id = record.id
+                model.apply(record.draft)
+                model.createdAt = now
+                return model
+            }
+            let linkModels = batch.records.compactMap { record -> RecordLinkModel? in
+                guard let personID = record.draft.personID else { return nil }
+                let link = RecordLinkModel()
+                link.id = UUID()
+                link.recordID = record.id
+                link.personID = personID
+                link.linkedAt = now
+                link.linkedBy = actor
+                link.reason = detail
+                return link
+            }
+            let eventModels = events.map { event in
+                let model = EventModel()
+                model.id = event.id
+                model.personID = event.personID
+                model.kind = event.kind.rawValue
+                model.date = event.date?.description
+                model.place = event.place
+                model.facilityID = event.facilityID
+                model.sourceID = event.sourceID
+                model.recordID = event.recordID
+                model.credibility = event.credibility.rawValue
+                model.captureMode = event.captureMode?.rawValue
+                model.note = event.note
+                model.supersedes = event.supersedes
+                model.recordedAt = now
+                model.recordedBy = actor
+                return model
+            }
+            // A correction refers to the event it corrects, which must be stored first: insert by
+            // how many corrections deep each event is.
+            let corrects = Dictionary(events.compactMap { event in event.supersedes.map { (event.id, $0) } }) { first, _ in first
+            }
+            func depth(_ id: UUID) -> Int {
+                var depth = 0
+                var current = id
+                while let corrected = corrects[current], depth <= events.count {
+                    depth += 1
+                    current = corrected
+                }
+                return depth
+            }
+            let eventsByDepth = Dictionary(grouping: eventModels) { depth($0.id!) }
+            for chunk in personModels.chunked(Register.batchChunk) { try await chunk.create(on: database) }
+            for chunk in recordModels.chunked(Register.batchChunk) { try await chunk.create(on: database) }
+            for chunk in linkModels.chunked(Register.batchChunk) { try await chunk.create(on: database) }
+            for depth in eventsByDepth.keys.sorted() {
+                for chunk in eventsByDepth[depth]!.chunked(Register.batchChunk) { try await chunk.create(on: database) }
+            }
+            try await AuditLog.append(
+                on: database, isPostgres: !store.isSQLite, chainHead: register.auditChainHead, at: now, actor: actor,
+                action: action, entity: "batch", entityID: nil,
+                detail: "\(detail): \(batch.persons.count) persons, \(batch.records.count) records, \(batch.events.count) events"
+            )
+        }
+    }
+
+    private func existing<M: Model>(_ model: M.Type, ids: [UUID], on database: any Database) async throws -> Set<UUID>
+    where M.IDValue == UUID {
+        var found = Set<UUID>()
+        for chunk in Array(Set(ids)).chunked(Register.batchChunk) {
+            let rows = try await M.query(on: database).filter(\._$id ~~ chunk).all()
+            found.formUnion(rows.compactMap(\.id))
+        }
+        return found
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,64 @@
+import FluentKit
+import Foundation
+import HomewardCore
+import SQLKit
+
+/// The register's figures: counts by affiliation × status × category, and the totals quoted in public.
+public struct RegisterStatistics: Hashable, Sendable {
+    public struct Cell: Hashable, Sendable {
+        public var affiliation: Affiliation
+        public var status: PersonStatus
+        public var category: PersonCategory
+        public var count: Int
+    }
+
+    public var cells: [Cell]
+    /// Exchange days on which at least one of our people came home.
+    public var exchanges: Int
+
+    public func count(affiliation: Affiliation? = nil, where matches: (PersonStatus) -> Bool = { _ in true }) -> Int {
+        cells.filter { (affiliation == nil || $0.affiliation == affiliation) && matches($0.status) }.reduce(0) { $0 + $1.count }
+    }
+
+    public var persons: Int { count() }
+    public var own: Int { count(affiliation: .own) }
+    public var adversary: Int { count(affiliation: .adversary) }
+    public var ownHeld: Int { count(affiliation: .own, where: \.isHeld) }
+    public var ownMissing: Int { count(affiliation: .own) { $0 == .noInformation } }
+    public var ownReturned: Int { count(affiliation: .own) { $0 == .returned } }
+    public var ownDied: Int { count(affiliation: .own) { $0 == .died || $0 == .remainsReturned } }
+    public var adversaryHeld: Int { count(affiliation: .adversary, where: \.isHeld) }
+    public var adversaryExchanged: Int { count(affiliation: .adversary) { $0 == .exchanged } }
+}
+
+extension Register {
+    public func statistics() async throws -> RegisterStatistics {
+        let sql = try store.database.sqlDatabase()
+        let rows = try await sql.raw(
+            """
+            SELECT affiliation, status, category, COUNT(*) AS count FROM persons
+            GROUP BY affiliation, status, category ORDER BY affiliation, status, category
+            """
+        ).all()
+        let cells = try rows.map { row in
+            RegisterStatistics.Cell(
+                affiliation: try decoded(
+                    Affiliation.self, try row.decode(column: "affiliation", as: String.self), column: "affiliation"),
+                status: try decoded(PersonStatus.self, try row.decode(column: "status", as: String.self), column: "status"),
+                category: try decoded(
+                    PersonCategory.self, try row.decode(column: "category", as: String.self), column: "category"),
+                count: try row.decode(column: "count", as: Int.self)
+            )
+        }
+        let exchangeRow = try await sql.raw(
+            """
+            SELECT COUNT(DISTINCT e.date) AS exchanges FROM events e
+            JOIN persons p ON p.id = e.person_id
+            WHERE e.kind = 'exchanged' AND p.affiliation = 'own' AND e.date IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM events c WHERE c.supersedes = e.id)
+            """
+        ).first()
+        let exchanges = try exchangeRow?.decode(column: "exchanges", as: Int.self) ?? 0
+        return RegisterStatistics(cells: cells, exchanges: exchanges)
+    }
+}

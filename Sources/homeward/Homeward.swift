@@ -1,0 +1,252 @@
+import ArgumentParser
+import Foundation
+import HomewardServer
+import HomewardStore
+import Hummingbird
+import Logging
+
+@main
+struct Homeward: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "homeward",
+        abstract: "The register of a national information bureau: persons held or missing, their records, events and status.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, Stats.self, Token.self, Audit.self]
+    )
+}
+
+/// Where the register is; the one place storage configuration is read (flag, then environment, then default).
+struct StorageOptions: ParsableArguments {
+    @Option(help: "Folder holding the SQLite register (env HOMEWARD_DATA_DIR; default ./data).")
+    var dataDir: String?
+
+    @Option(
+        name: .customLong("database-url"),
+        help: "A postgres://user:password@host:port/database URL; overrides --data-dir (env HOMEWARD_DATABASE_URL)."
+    )
+    var databaseURL: String?
+
+    @Option(help: "How much to log: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func location() throws -> DatabaseLocation {
+        let environment = ProcessInfo.processInfo.environment
+        let dataDirectory = dataDir ?? environment["HOMEWARD_DATA_DIR"] ?? "data"
+        do {
+            return try DatabaseLocation.resolve(
+                databaseURL: databaseURL ?? environment["HOMEWARD_DATABASE_URL"], dataDirectory: dataDirectory
+            )
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = logLevel
+        return logger
+    }
+
+    /// Opens the register and brings its schema up to date.
+    func open() async throws -> HomewardDatabase {
+        let location = try location()
+        let logger = logger("homeward.database")
+        let database = try HomewardDatabase(location: location, logger: logger)
+        do {
+            try await database.migrate()
+        } catch {
+            try? await database.shutdown()
+            throw CleanExit.message("cannot open the register (\(location)): \(String(reflecting: error))")
+        }
+        return database
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Runs `body` with an open database and closes it afterwards, also when `body` throws.
+func withDatabase<T>(_ storage: StorageOptions, _ body: (HomewardDatabase) async throws -> T) async throws -> T {
+    let database = try await storage.open()
+    do {
+        let result = try await body(database)
+        try await database.shutdown()
+        return result
+    } catch {
+        try? await database.shutdown()
+        throw error
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serves the register over HTTP (migrates the database first).")
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(help: "The address to listen on.")
+    var hostname = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port = 8080
+
+    @Flag(help: "Fill an empty register with demo data and print a demo API token.")
+    var demo = false
+
+    func run() async throws {
+        let logger = storage.logger("homeward")
+        let database = try await storage.open()
+        do {
+            try await prepare(database, logger: logger)
+        } catch {
+            try? await database.shutdown()
+            throw error
+        }
+        let app = try buildApplication(
+            database: database,
+            configuration: ServerConfiguration(hostname: hostname, port: port),
+            logger: logger
+        )
+        say("Homeward is serving \(database.location) at http://\(hostname):\(port)")
+        try await app.runService()
+    }
+
+    private func prepare(_ database: HomewardDatabase, logger: Logger) async throws {
+        let register = database.register(actor: "system:serve")
+        let persons = try await register.statistics().persons
+        if demo {
+            if persons == 0 {
+                say("Filling the empty register with demo data…")
+                let summary = try await DemoRegister().load(into: database.register(actor: "system:demo"))
+                say(summary.description)
+            } else {
+                say("The register already holds \(persons) persons; the demo data is not loaded again.")
+            }
+            try await database.revokeAccessTokens(named: "demo", actor: "system:demo")
+            let token = try await database.createAccessToken(name: "demo", actor: "system:demo")
+            say("Demo API token (valid until the next start with --demo): \(token)")
+            say("  curl -H 'Authorization: Bearer \(token)' http://\(hostname):\(port)/api/v1/persons")
+        } else if persons == 0 {
+            say("The register is empty. Load demo data with `homeward demo`, or start with `homeward serve --demo`.")
+            say("Create an API token with `homeward token create --name <who>`.")
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Creates or updates the database schema, then exits.")
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        try await withDatabase(storage) { database in say("The register at \(database.location) is up to date.") }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fills an empty register with realistic invented data, the same on every run of the same seed."
+    )
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(help: "How many of our own people (held or missing).")
+    var own = 3_000
+
+    @Option(help: "How many of the adversary's people we hold.")
+    var adversary = 1_500
+
+    @Option(help: "The seed of the generator.")
+    var seed: UInt64 = 2022_02_24
+
+    func validate() throws {
+        guard own >= 0, adversary >= 0, own + adversary <= 1_000_000 else {
+            throw ValidationError("--own and --adversary must be 0 or more, and 1,000,000 at most together")
+        }
+    }
+
+    func run() async throws {
+        try await withDatabase(storage) { database in
+            let persons = try await database.register(actor: "system:demo").statistics().persons
+            guard persons == 0 else {
+                throw CleanExit.message(
+                    "The register at \(database.location) already holds \(persons) persons; demo data goes only into an empty one."
+                )
+            }
+            let summary = try await DemoRegister(ownPersons: own, adversaryPersons: adversary, seed: seed)
+                .load(into: database.register(actor: "system:demo"))
+            say(summary.description)
+        }
+    }
+}
+
+struct Stats: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Prints the register's figures as JSON, as GET /api/v1/stats gives them.")
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let json = try await withDatabase(storage) { try await statisticsJSON(database: $0) }
+        say(json)
+    }
+}
+
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Personal access tokens for the JSON API.",
+        subcommands: [Create.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Creates a token and prints it once; only its hash is kept.")
+
+        @OptionGroup var storage: StorageOptions
+
+        @Option(help: "Whose token this is, as the audit log will name them.")
+        var name: String
+
+        func validate() throws {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
+                throw ValidationError("--name must be 1 to 100 characters")
+            }
+        }
+
+        func run() async throws {
+            let token = try await withDatabase(storage) { try await $0.createAccessToken(name: name, actor: "cli") }
+            say(token)
+        }
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The audit log.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Checks the audit log's hash chain; exits 1 and names the first bad entry if any was altered or removed."
+        )
+
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let verification = try await withDatabase(storage) { try await $0.verifyAuditLog() }
+            switch verification {
+            case .intact(let entries):
+                say("The audit log is intact: \(entries) entries.")
+            case .broken(let sequence, let reason):
+                say("The audit log is broken at entry \(sequence): \(reason).")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+extension DemoRegister.Summary: CustomStringConvertible {
+    public var description: String {
+        "Demo register: \(persons) persons, \(records) records from \(sources) sources, \(events) events, "
+            + "\(facilities) facilities, \(exchangeDays) exchange days."
+    }
+}
+
+/// Writes a line to standard output at once, so it reaches a log file as it happens.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
