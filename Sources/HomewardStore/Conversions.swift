@@ -145,7 +145,7 @@ extension RecordModel {
         rank = particulars.rank
         serviceNumber = particulars.serviceNumber
         unit = particulars.unit
-        raw = draft.raw
+        raw = RawRow(cells: draft.raw)
     }
 
     func record() throws -> Record {
@@ -166,7 +166,7 @@ extension RecordModel {
         )
         return Record(
             id: id, sourceID: sourceID, personID: personID, rowNumber: rowNumber, particulars: particulars,
-            raw: raw, createdAt: createdAt
+            raw: raw.cells, createdAt: createdAt
         )
     }
 }

@@ -88,10 +88,16 @@ final class RecordModel: Model, @unchecked Sendable {
     @OptionalField(key: "rank") var rank: String?
     @OptionalField(key: "service_number") var serviceNumber: String?
     @OptionalField(key: "unit") var unit: String?
-    @Field(key: "raw") var raw: [RawField]
+    @Field(key: "raw") var raw: RawRow
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+}
+
+/// A row as received, stored as one JSON document: the PostgreSQL driver would store a bare
+/// array as a PostgreSQL array rather than as JSON.
+struct RawRow: Codable, Sendable {
+    var cells: [RawField]
 }
 
 /// Every link a record has had to a person; undoing a link stamps it, never deletes it.

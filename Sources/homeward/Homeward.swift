@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HomewardCore
 import HomewardServer
 import HomewardStore
 import Hummingbird
@@ -36,7 +37,7 @@ struct StorageOptions: ParsableArguments {
                 databaseURL: databaseURL ?? environment["HOMEWARD_DATABASE_URL"], dataDirectory: dataDirectory
             )
         } catch {
-            throw ValidationError(error.description)
+            throw ArgumentParser.ValidationError(error.description)
         }
     }
 
@@ -55,7 +56,7 @@ struct StorageOptions: ParsableArguments {
             try await database.migrate()
         } catch {
             try? await database.shutdown()
-            throw CleanExit.message("cannot open the register (\(location)): \(String(reflecting: error))")
+            throw CommandFailure("cannot open the register (\(location)): \(String(reflecting: error))")
         }
         return database
     }
@@ -72,7 +73,25 @@ func withDatabase<T>(_ storage: StorageOptions, _ body: (HomewardDatabase) async
         return result
     } catch {
         try? await database.shutdown()
-        throw error
+        throw CommandFailure(describing: error)
+    }
+}
+
+/// A command that could not do its work: ArgumentParser prints the reason and exits with 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
+
+    /// Database drivers hide their server's message from `description`; an operator needs it.
+    init(describing error: any Error) {
+        if let failure = error as? CommandFailure {
+            self = failure
+        } else if let validation = error as? HomewardCore.ValidationError {
+            description = validation.description
+        } else {
+            description = String(reflecting: error)
+        }
     }
 }
 
@@ -97,7 +116,7 @@ struct Serve: AsyncParsableCommand {
             try await prepare(database, logger: logger)
         } catch {
             try? await database.shutdown()
-            throw error
+            throw CommandFailure(describing: error)
         }
         let app = try buildApplication(
             database: database,
@@ -158,7 +177,7 @@ struct Demo: AsyncParsableCommand {
 
     func validate() throws {
         guard own >= 0, adversary >= 0, own + adversary <= 1_000_000 else {
-            throw ValidationError("--own and --adversary must be 0 or more, and 1,000,000 at most together")
+            throw ArgumentParser.ValidationError("--own and --adversary must be 0 or more, and 1,000,000 at most together")
         }
     }
 
@@ -166,7 +185,7 @@ struct Demo: AsyncParsableCommand {
         try await withDatabase(storage) { database in
             let persons = try await database.register(actor: "system:demo").statistics().persons
             guard persons == 0 else {
-                throw CleanExit.message(
+                throw CommandFailure(
                     "The register at \(database.location) already holds \(persons) persons; demo data goes only into an empty one."
                 )
             }
@@ -205,7 +224,7 @@ struct Token: AsyncParsableCommand {
 
         func validate() throws {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
-                throw ValidationError("--name must be 1 to 100 characters")
+                throw ArgumentParser.ValidationError("--name must be 1 to 100 characters")
             }
         }
 
