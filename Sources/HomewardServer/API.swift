@@ -37,7 +37,9 @@ struct RegisterAPI: APIProtocol {
             category: input.query.category.map { converted($0) },
             status: input.query.status.map { converted($0) }
         )
+        let register = try register
         let page = try await register.persons(filter, offset: offset, limit: limit)
+        try await register.noteListing(entity: "person", query: auditQuery(filter, offset: offset, limit: limit))
         return .ok(
             .init(body: .json(.init(items: page.items.map(\.wire), total: page.total, offset: page.offset, limit: page.limit))))
     }
@@ -103,7 +105,12 @@ struct RegisterAPI: APIProtocol {
         let (offset, limit) = try paging(offset: input.query.offset, limit: input.query.limit)
         let sourceID = try input.query.sourceId.map { try pathID($0, "sourceId") }
         let personID = try input.query.personId.map { try pathID($0, "personId") }
+        let register = try register
         let page = try await register.records(sourceID: sourceID, personID: personID, offset: offset, limit: limit)
+        try await register.noteListing(
+            entity: "record",
+            query: auditQuery(["sourceId": sourceID?.uuidString, "personId": personID?.uuidString], offset: offset, limit: limit)
+        )
         return .ok(
             .init(body: .json(.init(items: page.items.map(\.wire), total: page.total, offset: page.offset, limit: page.limit))))
     }
@@ -227,6 +234,23 @@ struct RegisterAPI: APIProtocol {
         )
         return .ok(.init(body: .json(try await register.updateFacility(id, expectedVersion: body.version, draft).wire)))
     }
+}
+
+/// A listing's query as the audit log shows it: `affiliation=own status=returned offset=0 limit=50`.
+private func auditQuery(_ parameters: [String: String?], offset: Int, limit: Int) -> String {
+    let given = parameters.compactMap { key, value in value.map { "\(key)=\($0)" } }.sorted()
+    return (given + ["offset=\(offset)", "limit=\(limit)"]).joined(separator: " ")
+}
+
+private func auditQuery(_ filter: PersonFilter, offset: Int, limit: Int) -> String {
+    auditQuery(
+        [
+            "affiliation": filter.affiliation?.rawValue, "category": filter.category?.rawValue,
+            "status": filter.status?.rawValue,
+        ],
+        offset: offset,
+        limit: limit
+    )
 }
 
 extension RegisterStatistics {

@@ -102,6 +102,11 @@ public struct Register: Sendable {
         try await write("\(entity).view", entity: entity) { _ in ((), id.uuidString) }
     }
 
+    /// Records that `actor` listed personal data, with the query that selected it.
+    public func noteListing(entity: String, query: String) async throws {
+        try await write("\(entity).list", entity: entity, detail: query) { _ in ((), nil) }
+    }
+
     // MARK: Persons
 
     public func createPerson(_ draft: PersonDraft) async throws -> Person {

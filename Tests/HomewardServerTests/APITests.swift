@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
+import HomewardServer
 import HomewardTestSupport
+import HummingbirdTesting
 import Testing
 
 @Suite("The JSON API")
@@ -149,6 +151,33 @@ struct APITests {
             let totals = try #require(stats["totals"] as? [String: Any])
             #expect(totals["ownReturned"] as? Int == 1)
             #expect(totals["exchanges"] as? Int == 1)
+        }
+    }
+}
+
+@Suite("Auditing through the API")
+struct APIAuditTests {
+    @Test("reading a person, a timeline or a list of persons is audited under the token's name")
+    func sensitiveReadsAreAudited() async throws {
+        try await withTestDatabase(.sqlite) { database in
+            let token = try await database.createAccessToken(name: "olena", actor: "test")
+            let app = try buildApplication(
+                database: database, configuration: ServerConfiguration(), logger: testLogger(), ownsDatabase: false,
+                clock: { testNow }
+            )
+            try await app.test(.router) { client in
+                let api = APIHarness(client: client, token: token)
+                let id = try #require(try await api.object(.post, "/api/v1/persons", json: petrenkoJSON)["id"] as? String)
+                _ = try await api.object(.get, "/api/v1/persons/\(id)")
+                _ = try await api.request(.get, "/api/v1/persons/\(id)/events")
+                _ = try await api.object(.get, "/api/v1/persons?affiliation=own&limit=5")
+                _ = try await api.object(.get, "/api/v1/stats")
+            }
+            let entries = try await database.auditEntries()
+            #expect(entries.map(\.action) == ["person.list", "timeline.view", "person.view", "person.create", "token.create"])
+            #expect(entries.first?.detail == "affiliation=own offset=0 limit=5")
+            #expect(entries.dropLast().allSatisfy { $0.actor == "token:olena" })
+            #expect(try await database.verifyAuditLog() == .intact(entries: 5))
         }
     }
 }
