@@ -31,7 +31,12 @@ let package = Package(
         // The domain: pure Swift, no I/O.
         .target(name: "HomewardCore", swiftSettings: strictSwift6),
         // Record linkage: pure Swift, depends on the domain only, so it can be benchmarked alone.
-        .target(name: "HomewardMatching", dependencies: ["HomewardCore"], swiftSettings: strictSwift6),
+        .target(
+            name: "HomewardMatching",
+            dependencies: ["HomewardCore"],
+            resources: [.copy("Knowledge")],
+            swiftSettings: strictSwift6
+        ),
         .target(
             name: "HomewardStore",
             dependencies: [
@@ -69,6 +74,8 @@ let package = Package(
                 "HomewardServer",
                 "HomewardStore",
                 "HomewardCore",
+                "HomewardMatching",
+                "HomewardInterop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,250 @@
+import Foundation
+
+public struct LinkageSettings: Sendable {
+    /// Pairs at or above this probability are the same person, and their records one cluster.
+    public var threshold: Double = 0.95
+    /// Pairs between this and `threshold` go to a person for review.
+    public var reviewFloor: Double = 0.5
+    /// Pairs below this are not reported at all.
+    public var reportFloor: Double = 0.01
+    /// A blocking key shared by more records than this proposes no pairs: it is too common to
+    /// say anything, and would make the work quadratic.
+    public var maxBlockSize = 1_000
+    /// Parallel workers; the machine's cores by default.
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Random pairs drawn to learn how often two different people agree by chance.
+    public var randomPairs = 1_000_000
+
+    public init() {}
+}
+
+/// A pair of records (indices into the input) with its probability of being one person.
+public struct ScoredPair: Sendable, Equatable {
+    public var left: Int32
+    public var right: Int32
+    public var probability: Double
+}
+
+public struct LinkageResult: Sendable {
+    /// Every candidate pair at or above the report floor, left < right.
+    public var pairs: [ScoredPair]
+    /// For each input record, the index of the first record of its cluster.
+    public var clusters: [Int32]
+    public var model: MatchModel
+    public var candidatePairs: Int
+}
+
+/// Finds the records that describe the same person: proposes candidate pairs by blocking,
+/// compares them field by field, learns a Fellegi–Sunter model from the data and clusters.
+public struct Linker: Sendable {
+    public var knowledge: MatchKnowledge
+    public var settings: LinkageSettings
+
+    public init(knowledge: MatchKnowledge = MatchKnowledge(), settings: LinkageSettings = LinkageSettings()) {
+        self.knowledge = knowledge
+        self.settings = settings
+    }
+
+    /// Deduplicates one list or register against itself.
+    public func deduplicate(_ inputs: [MatchInput], progress: @Sendable (String) -> Void = { _ in }) async -> LinkageResult {
+        progress("preparing \(inputs.count) records")
+        let records = await prepare(inputs)
+        progress("blocking")
+        let blocks = BlockIndex(records: records, maxBlockSize: settings.maxBlockSize)
+        progress("comparing candidate pairs")
+        let compared = await compareCandidates(records, blocks: blocks)
+        progress("training on \(compared.count) candidate pairs")
+        var model = MatchModel(u: estimateU(records))
+        model.termFrequencies = termFrequencies(records)
+        var patterns: [UInt32: Int] = [:]
+        for pattern in compared.patterns { patterns[pattern, default: 0] += 1 }
+        model.train(patterns: patterns)
+        progress("scoring and clustering")
+        var pairs: [ScoredPair] = []
+        var clusters = UnionFind(count: records.count)
+        for index in compared.left.indices {
+            let left = Int(compared.left[index])
+            let right = Int(compared.right[index])
+            let vector = LevelVector(pattern: compared.patterns[index])
+            let probability = MatchModel.probability(weight: model.score(vector, records[left], records[right]))
+            if probability >= settings.reportFloor {
+                pairs.append(ScoredPair(left: Int32(left), right: Int32(right), probability: probability))
+            }
+            if probability >= settings.threshold { clusters.union(left, right) }
+        }
+        return LinkageResult(
+            pairs: pairs, clusters: (0..<records.count).map { Int32(clusters.find($0)) }, model: model,
+            candidatePairs: compared.count
+        )
+    }
+
+    /// Explains how the model scores two records.
+    public func explain(_ a: MatchInput, _ b: MatchInput, model: MatchModel) -> PairExplanation {
+        var cache = KeyCache()
+        let left = PreparedRecord(a, knowledge: knowledge, cache: &cache)
+        let right = PreparedRecord(b, knowledge: knowledge, cache: &cache)
+        return model.explain(Comparator.compare(left, right), left, right)
+    }
+
+    // MARK: Stages
+
+    func prepare(_ inputs: [MatchInput]) async -> [PreparedRecord] {
+        let knowledge = knowledge
+        let chunks = chunkRanges(count: inputs.count, parts: settings.workers * 4)
+        let prepared = await withTaskGroup(of: (Int, [PreparedRecord]).self) { group in
+            for (number, range) in chunks.enumerated() {
+                group.addTask {
+                    var cache = KeyCache()
+                    return (number, inputs[range].map { PreparedRecord($0, knowledge: knowledge, cache: &cache) })
+                }
+            }
+            var parts = [[PreparedRecord]](repeating: [], count: chunks.count)
+            for await (number, part) in group { parts[number] = part }
+            return parts
+        }
+        return prepared.flatMap { $0 }
+    }
+
+    struct ComparedPairs: Sendable {
+        var left: [Int32] = []
+        var right: [Int32] = []
+        var patterns: [UInt32] = []
+        var count: Int { left.count }
+
+        mutating func append(contentsOf other: ComparedPairs) {
+            left.append(contentsOf: other.left)
+            right.append(contentsOf: other.right)
+            patterns.append(contentsOf: other.patterns)
+        }
+    }
+
+    func compareCandidates(_ records: [PreparedRecord], blocks: BlockIndex) async -> ComparedPairs {
+        // Small chunks interleave cheap and expensive stretches of the input across workers.
+        let chunks = chunkRanges(count: records.count, parts: max(1, records.count / 2_000))
+        return await withTaskGroup(of: (Int, ComparedPairs).self) { group in
+            var next = 0
+            var results = [ComparedPairs?](repeating: nil, count: chunks.count)
+            func submit(_ number: Int) {
+                let range = chunks[number]
+                group.addTask {
+                    var found = ComparedPairs()
+                    var candidates: [Int32] = []
+                    for left in range {
+                        blocks.candidates(of: left, into: &candidates)
+                        for right in candidates {
+                            found.left.append(Int32(left))
+                            found.right.append(right)
+                            found.patterns.append(Comparator.compare(records[left], records[Int(right)]).pattern)
+                        }
+                    }
+                    return (number, found)
+                }
+            }
+            while next < min(settings.workers, chunks.count) {
+                submit(next)
+                next += 1
+            }
+            for await (number, found) in group {
+                results[number] = found
+                if next < chunks.count {
+                    submit(next)
+                    next += 1
+                }
+            }
+            var all = ComparedPairs()
+            for part in results { if let part { all.append(contentsOf: part) } }
+            return all
+        }
+    }
+
+    /// How often each level occurs among random pairs, which are almost all two different people.
+    func estimateU(_ records: [PreparedRecord]) -> [[Double]] {
+        var counts = MatchField.allCases.map { [Double](repeating: 1, count: $0.levelCount) }
+        guard records.count > 1 else { return counts }
+        var random = SplitMix64(seed: 0x5EED)
+        let distinctPairs = records.count * (records.count - 1) / 2
+        for _ in 0..<min(settings.randomPairs, distinctPairs) {
+            let a = Int(random.next() % UInt64(records.count))
+            var b = Int(random.next() % UInt64(records.count - 1))
+            if b >= a { b += 1 }
+            let vector = Comparator.compare(records[a], records[b])
+            for field in MatchField.allCases { counts[field.rawValue][Int(vector[field])] += 1 }
+        }
+        return counts.map { levels in
+            let observed = levels.dropFirst().reduce(0, +)
+            return levels.enumerated().map { $0.offset == 0 ? 0 : $0.element / observed }
+        }
+    }
+
+    func termFrequencies(_ records: [PreparedRecord]) -> [MatchField: [[UInt8]: Double]] {
+        var result: [MatchField: [[UInt8]: Double]] = [:]
+        for field in MatchModel.adjustedFields {
+            var counts: [[UInt8]: Int] = [:]
+            var total = 0
+            for record in records {
+                let key: [UInt8]? =
+                    switch field {
+                    case .surname: record.surname.first
+                    case .givenName: record.givenName.first
+                    default: record.place.first
+                    }
+                if let key {
+                    counts[key, default: 0] += 1
+                    total += 1
+                }
+            }
+            result[field] = counts.mapValues { Double($0) / Double(max(total, 1)) }
+        }
+        return result
+    }
+
+    func chunkRanges(count: Int, parts: Int) -> [Range<Int>] {
+        let parts = max(1, min(parts, count))
+        let size = (count + parts - 1) / max(parts, 1)
+        return stride(from: 0, to: count, by: max(size, 1)).map { $0..<min($0 + size, count) }
+    }
+}
+
+/// Disjoint sets with path halving and union by size.
+struct UnionFind {
+    private var parent: [Int32]
+    private var size: [Int32]
+
+    init(count: Int) {
+        parent = (0..<count).map(Int32.init)
+        size = [Int32](repeating: 1, count: count)
+    }
+
+    mutating func find(_ element: Int) -> Int {
+        var current = element
+        while Int(parent[current]) != current {
+            parent[current] = parent[Int(parent[current])]
+            current = Int(parent[current])
+        }
+        return current
+    }
+
+    mutating func union(_ a: Int, _ b: Int) {
+        var rootA = find(a)
+        var rootB = find(b)
+        if rootA == rootB { return }
+        if size[rootA] < size[rootB] { swap(&rootA, &rootB) }
+        parent[rootB] = Int32(rootA)
+        size[rootA] += size[rootB]
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64): the same random pairs on every run.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
