@@ -1,10 +1,12 @@
 /// Proposes the pairs worth comparing: records that share at least one blocking key.
 ///
-/// Each rule catches what the others miss: the same surname and given name (in any language or
-/// diminutive), the same surname and year, the same given name and birthday (day and month in
-/// either order), the same service number, surname and given name in either field, and for
-/// misspelt surnames the same given name, patronymic and year. Keys are hashed to 64 bits and
-/// kept in sorted flat arrays: a million records need no dictionary of arrays.
+/// Each rule catches what the others miss, because every field can be misspelt, missing or in
+/// the wrong column: the same surname with the given name (in any language or diminutive) or
+/// the year; the given name with the birthday (day and month in either order, with or without
+/// the year); the service number; and, for misspelt names, combinations of given name,
+/// patronymic, place, unit and year. Names are also blocked with surname and given name
+/// exchanged. Keys are hashed to 64 bits and kept in sorted flat arrays: a million records need
+/// no dictionary of arrays.
 struct BlockIndex: Sendable {
     /// Every (key, record) entry, sorted by key then record.
     private let keys: [UInt64]
@@ -75,37 +77,91 @@ struct BlockIndex: Sendable {
     }
 
     enum Rule: UInt8 {
-        case surnameAndGiven = 1, surnameAndYear, givenAndBirthday, serviceNumber, nameInEitherField
-        case givenPatronymicAndYear, surnameAndPatronymic
+        case surnameAndGiven = 1, nameAndYear, givenAndBirthday, serviceNumber, givenPatronymicAndYear
+        case surnameAndPatronymic, patronymicPlaceAndYear, givenPatronymicAndPlace, unitAndGiven, unitAndPatronymic
+        case givenAndDayOfYear, surnameAndPlace, surnamePrefixGivenAndYear, givenTypoAndSurname
+        case surnameAndGivenPrefix, surnameAndUnit
+    }
+
+    /// The key itself and every key with one letter deleted.
+    static func oneLetterDeleted(_ key: [UInt8]) -> [[UInt8]] {
+        guard key.count > 3 else { return [key] }
+        var variants = [key]
+        for index in key.indices {
+            var variant = key
+            variant.remove(at: index)
+            if variant != variants.last { variants.append(variant) }
+        }
+        return variants
     }
 
     static func blockingKeys(of record: PreparedRecord, _ emit: (UInt64) -> Void) {
-        let given: [[UInt8]] =
-            record.givenGroups.isEmpty ? Array(record.givenName.prefix(1)) : record.givenGroups.map(Self.bytes)
-        let patronymic: [[UInt8]] =
-            record.patronymicGroups.isEmpty ? Array(record.patronymic.prefix(1)) : record.patronymicGroups.map(Self.bytes)
-        let year = record.dateOfBirth.map { Self.bytes(Int32($0.year)) }
-
-        for surname in record.surname where !surname.isEmpty {
-            for name in given { emit(hash(.surnameAndGiven, surname, name)) }
-            if let year { emit(hash(.surnameAndYear, surname, year)) }
+        // A name as blocking sees it: its alias groups if the tables know it, else its key.
+        func identities(_ groups: [Int32], _ keys: [[UInt8]]) -> [[UInt8]] {
+            groups.isEmpty ? Array(keys.prefix(1)) : groups.map(Self.bytes)
         }
-        if let date = record.dateOfBirth, let month = date.month, let day = date.day {
-            let birthday = Self.bytes(Int32(date.year * 10_000 + min(month, day) * 100 + max(month, day)))
-            for name in given { emit(hash(.givenAndBirthday, name, birthday)) }
+        let given = identities(record.givenGroups, record.givenName)
+        let patronymic = identities(record.patronymicGroups, record.patronymic)
+        let place = identities(record.placeGroups, record.place)
+        let year = record.dateOfBirth.map { Self.bytes(Int32($0.year)) }
+        let surnames = record.surname.filter { !$0.isEmpty }
+
+        // Both orientations, so that names typed into each other's fields still meet.
+        let orientations: [(surnames: [[UInt8]], given: [[UInt8]], givenKey: [UInt8]?)] = [
+            (surnames, given, record.givenName.first),
+            (
+                record.givenName.filter { !$0.isEmpty }, identities(record.surnameAsGivenGroups, record.surname),
+                record.surname.first
+            ),
+        ]
+        for (surnames, given, givenKey) in orientations {
+            // With one letter deleted, a single typo on either side still meets (symmetric delete).
+            for surname in surnames {
+                let givenPrefix = givenKey.map { Array($0.prefix(3)) } ?? []
+                for variant in oneLetterDeleted(surname) {
+                    for name in given { emit(hash(.surnameAndGiven, variant, name)) }
+                    if givenPrefix.count == 3 { emit(hash(.surnameAndGivenPrefix, variant, givenPrefix)) }
+                    if let year { emit(hash(.nameAndYear, variant, year)) }
+                    for father in patronymic { emit(hash(.surnameAndPatronymic, variant, father)) }
+                }
+            }
+            if let surname = surnames.first, let name = givenKey, !name.isEmpty {
+                for variant in oneLetterDeleted(name) { emit(hash(.givenTypoAndSurname, surname, variant)) }
+            }
+            if let date = record.dateOfBirth, let month = date.month, let day = date.day {
+                // Day and month in either order: lists swap them.
+                let birthday = Self.bytes(Int32(date.year * 10_000 + min(month, day) * 100 + max(month, day)))
+                let dayOfYear = Self.bytes(Int32(min(month, day) * 100 + max(month, day)))
+                for name in given {
+                    emit(hash(.givenAndBirthday, name, birthday))
+                    emit(hash(.givenAndDayOfYear, name, dayOfYear))
+                }
+            }
         }
         if record.serviceNumber.count >= 5 { emit(hash(.serviceNumber, record.serviceNumber, [])) }
-        if let surname = record.surname.first, let name = record.givenName.first, !surname.isEmpty, !name.isEmpty {
-            let (first, second) = surname.lexicographicallyPrecedes(name) ? (surname, name) : (name, surname)
-            emit(hash(.nameInEitherField, first, second))
-        }
         if let year {
             for name in given {
                 for father in patronymic { emit(hash(.givenPatronymicAndYear, name, father + [0] + year)) }
             }
+            for father in patronymic {
+                for town in place { emit(hash(.patronymicPlaceAndYear, father, town + [0] + year)) }
+            }
+            if let surname = surnames.first, surname.count >= 3 {
+                for name in given { emit(hash(.surnamePrefixGivenAndYear, Array(surname.prefix(3)), name + [0] + year)) }
+            }
         }
-        if let surname = record.surname.first {
-            for father in patronymic { emit(hash(.surnameAndPatronymic, surname, father)) }
+        for name in given {
+            for father in patronymic {
+                for town in place { emit(hash(.givenPatronymicAndPlace, name, father + [0] + town)) }
+            }
+        }
+        if let surname = surnames.first {
+            for town in place { emit(hash(.surnameAndPlace, surname, town)) }
+        }
+        if record.unit.count >= 3 {
+            if let surname = surnames.first { emit(hash(.surnameAndUnit, surname, record.unit)) }
+            for name in given { emit(hash(.unitAndGiven, record.unit, name)) }
+            for father in patronymic { emit(hash(.unitAndPatronymic, record.unit, father)) }
         }
     }
 

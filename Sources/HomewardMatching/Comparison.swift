@@ -73,12 +73,28 @@ struct LevelVector: Hashable, Sendable {
 
 enum Comparator {
     static func compare(_ a: PreparedRecord, _ b: PreparedRecord) -> LevelVector {
-        LevelVector(
+        var surnameLevel = surname(a, b)
+        var givenLevel = givenName(a, b)
+        // Names typed into each other's fields: compare each name with the one it really is.
+        if surnameLevel >= 5, givenLevel >= 3, isSwapped(a, b) {
+            surnameLevel = 5
+            givenLevel = givenName(a.givenName, a.givenGroups, b.surname, b.surnameAsGivenGroups)
+        }
+        return LevelVector(
             (
-                surname(a, b), givenName(a, b), patronymic(a, b), dateOfBirth(a.dateOfBirth, b.dateOfBirth),
+                surnameLevel, givenLevel, patronymic(a, b), dateOfBirth(a.dateOfBirth, b.dateOfBirth),
                 place(a, b), serviceNumber(a.serviceNumber, b.serviceNumber), unit(a.unit, b.unit)
             )
         )
+    }
+
+    /// Whether a's surname is b's given name and a's given name b's surname, allowing a typo or
+    /// another form of the given name on one side.
+    static func isSwapped(_ a: PreparedRecord, _ b: PreparedRecord) -> Bool {
+        guard !a.givenName.isEmpty, !b.givenName.isEmpty, !a.surname.isEmpty, !b.surname.isEmpty else { return false }
+        let surnameAcross = bestSimilarity(a.surname, b.givenName) >= 0.9 || sharesGroup(a.surnameAsGivenGroups, b.givenGroups)
+        let givenAcross = bestSimilarity(a.givenName, b.surname) >= 0.9 || sharesGroup(a.givenGroups, b.surnameAsGivenGroups)
+        return surnameAcross && givenAcross
     }
 
     static func bestSimilarity(_ a: [[UInt8]], _ b: [[UInt8]]) -> Double {
@@ -109,22 +125,21 @@ enum Comparator {
         if similarity >= 0.95 { return 2 }
         if similarity >= 0.88 { return 3 }
         if similarity >= 0.80 { return 4 }
-        if !a.givenName.isEmpty, !b.givenName.isEmpty,
-            bestSimilarity(a.surname, b.givenName) >= 0.92, bestSimilarity(a.givenName, b.surname) >= 0.92
-        {
-            return 5
-        }
         return 6
     }
 
     static func givenName(_ a: PreparedRecord, _ b: PreparedRecord) -> UInt8 {
-        guard !a.givenName.isEmpty, !b.givenName.isEmpty else { return 0 }
-        let similarity = bestSimilarity(a.givenName, b.givenName)
+        givenName(a.givenName, a.givenGroups, b.givenName, b.givenGroups)
+    }
+
+    static func givenName(_ a: [[UInt8]], _ aGroups: [Int32], _ b: [[UInt8]], _ bGroups: [Int32]) -> UInt8 {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        let similarity = bestSimilarity(a, b)
         if similarity == 1 { return 1 }
-        if sharesGroup(a.givenGroups, b.givenGroups) { return 2 }
+        if sharesGroup(aGroups, bGroups) { return 2 }
         if similarity >= 0.90 { return 3 }
-        let shortest = min(a.givenName[0].count, b.givenName[0].count)
-        if shortest == 1, a.givenName[0].first == b.givenName[0].first { return 4 }
+        let shortest = min(a[0].count, b[0].count)
+        if shortest == 1, a[0].first == b[0].first { return 4 }
         return 5
     }
 

@@ -2,11 +2,11 @@ import Foundation
 
 public struct LinkageSettings: Sendable {
     /// Pairs at or above this probability are the same person, and their records one cluster.
-    public var threshold: Double = 0.95
+    public var threshold: Double = 0.999
     /// Pairs between this and `threshold` go to a person for review.
     public var reviewFloor: Double = 0.5
     /// Pairs below this are not reported at all.
-    public var reportFloor: Double = 0.01
+    public var reportFloor: Double = 0.001
     /// A blocking key shared by more records than this proposes no pairs: it is too common to
     /// say anything, and would make the work quadratic.
     public var maxBlockSize = 1_000

@@ -79,6 +79,9 @@ struct PreparedRecord: Sendable {
     var surname: [[UInt8]]
     var givenName: [[UInt8]]
     var givenGroups: [Int32]
+    /// The given-name groups of what stands in the surname field, for records whose two names
+    /// were typed into each other's fields.
+    var surnameAsGivenGroups: [Int32]
     var patronymic: [[UInt8]]
     var patronymicGroups: [Int32]
     var dateOfBirth: PartialDate?
@@ -91,6 +94,7 @@ struct PreparedRecord: Sendable {
         surname = cache.keys(input.surname)
         givenName = cache.keys(input.givenName)
         givenGroups = knowledge.givenNames.groups(of: givenName)
+        surnameAsGivenGroups = knowledge.givenNames.groups(of: surname)
         patronymic = cache.keys(input.patronymic)
         patronymicGroups = knowledge.patronymics.groups(of: patronymic)
         dateOfBirth = PartialDate(input.dateOfBirth.trimmingCharacters(in: .whitespaces))

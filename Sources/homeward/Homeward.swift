@@ -11,7 +11,7 @@ struct Homeward: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "homeward",
         abstract: "The register of a national information bureau: persons held or missing, their records, events and status.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Stats.self, Token.self, Audit.self]
+        subcommands: [Serve.self, Migrate.self, Demo.self, Stats.self, Token.self, Audit.self, Link.self]
     )
 }
 

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import HomewardInterop
+import HomewardMatching
+
+struct Link: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Finds the records of one list that describe the same person, and writes pairs.csv and clusters.csv.",
+        discussion: """
+            INPUT is a CSV file with a header naming the columns record_id, surname, given_name, patronymic, dob,
+            place_of_birth, service_no and unit (any may be missing but record_id). A person_id column, if present,
+            is never read. Writes OUT/pairs.csv (unique_id_l,unique_id_r,match_probability for every candidate pair
+            at or above the report floor) and OUT/clusters.csv (unique_id,cluster_id at the threshold).
+            """
+    )
+
+    @Argument(help: "The CSV file to deduplicate.")
+    var input: String
+
+    @Option(help: "The folder to write pairs.csv and clusters.csv into (created if missing).")
+    var out: String
+
+    @Option(help: "The probability at or above which two records are one person.")
+    var threshold = 0.999
+
+    @Option(help: "Pairs scored below this probability are left out of pairs.csv (0 writes every candidate pair).")
+    var reportFloor = 0.001
+
+    func validate() throws {
+        guard (0.5...1).contains(threshold) else { throw ValidationError("--threshold must be between 0.5 and 1") }
+        guard (0...threshold).contains(reportFloor) else {
+            throw ValidationError("--report-floor must be between 0 and --threshold")
+        }
+    }
+
+    func run() async throws {
+        let started = Date()
+        let progress: @Sendable (String) -> Void = { message in
+            let seconds = String(format: "%6.1f s", Date().timeIntervalSince(started))
+            FileHandle.standardError.write(Data("\(seconds)  \(message)\n".utf8))
+        }
+        progress("reading \(input)")
+        let inputs: [MatchInput]
+        do {
+            inputs = try readRecords(path: input)
+        } catch let error as CSVError {
+            throw CommandFailure("\(input): \(error)")
+        }
+        var settings = LinkageSettings()
+        settings.threshold = threshold
+        settings.reportFloor = reportFloor
+        let linker = Linker(knowledge: MatchKnowledge.standard, settings: settings)
+        let result = await linker.deduplicate(inputs, progress: progress)
+
+        progress("writing \(out)")
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure("cannot create \(out): \(error.localizedDescription)")
+        }
+        do {
+            var pairs = try CSVWriter(path: (out as NSString).appendingPathComponent("pairs.csv"))
+            try pairs.writeRow(["unique_id_l", "unique_id_r", "match_probability"])
+            for pair in result.pairs {
+                try pairs.writeRow([
+                    inputs[Int(pair.left)].id, inputs[Int(pair.right)].id, String(format: "%.6f", pair.probability),
+                ])
+            }
+            try pairs.close()
+            var clusters = try CSVWriter(path: (out as NSString).appendingPathComponent("clusters.csv"))
+            try clusters.writeRow(["unique_id", "cluster_id"])
+            for (index, root) in result.clusters.enumerated() {
+                try clusters.writeRow([inputs[index].id, inputs[Int(root)].id])
+            }
+            try clusters.close()
+        } catch {
+            throw CommandFailure(describing: error)
+        }
+        let clusterCount = Set(result.clusters).count
+        progress(
+            "done: \(inputs.count) records, \(result.candidatePairs) candidate pairs, \(result.pairs.count) reported, "
+                + "\(clusterCount) clusters; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
+                + "\(result.model.emIterations) EM iterations"
+        )
+    }
+
+    /// Reads the benchmark's columns by name, never `person_id`.
+    func readRecords(path: String) throws -> [MatchInput] {
+        var reader = try CSVReader(path: path)
+        guard let header = try reader.readHeader() else { throw CommandFailure("\(path) is empty") }
+        let columns = Dictionary(header.enumerated().map { ($0.element, $0.offset) }) { first, _ in first }
+        guard let idColumn = columns["record_id"] else {
+            throw CommandFailure("\(path): the header has no record_id column (it has: \(header.joined(separator: ", ")))")
+        }
+        func field(_ name: String, _ fields: [String]) -> String {
+            guard let column = columns[name], column < fields.count else { return "" }
+            return fields[column]
+        }
+        var inputs: [MatchInput] = []
+        var seen = Set<String>()
+        while let row = try reader.nextRow() {
+            let fields = row.fields
+            guard idColumn < fields.count, !fields[idColumn].isEmpty else {
+                throw CommandFailure("\(path), row \(row.number), column record_id: the record has no id")
+            }
+            guard seen.insert(fields[idColumn]).inserted else {
+                throw CommandFailure("\(path), row \(row.number), column record_id: '\(fields[idColumn])' appears twice")
+            }
+            inputs.append(
+                MatchInput(
+                    id: fields[idColumn], surname: field("surname", fields), givenName: field("given_name", fields),
+                    patronymic: field("patronymic", fields), dateOfBirth: field("dob", fields),
+                    placeOfBirth: field("place_of_birth", fields), serviceNumber: field("service_no", fields),
+                    unit: field("unit", fields)
+                )
+            )
+        }
+        return inputs
+    }
+}
