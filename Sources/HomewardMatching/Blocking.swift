@@ -114,12 +114,16 @@ struct BlockIndex: Sendable {
                 record.surname.first
             ),
         ]
-        for (surnames, given, givenKey) in orientations {
+        for (orientation, (surnames, given, givenKey)) in orientations.enumerated() {
+            // Exchanged, only both names together propose pairs: a given name and a year alone
+            // would make blocks of every Олександр born that year.
+            let exchanged = orientation == 1
             // With one letter deleted, a single typo on either side still meets (symmetric delete).
             for surname in surnames {
                 let givenPrefix = givenKey.map { Array($0.prefix(3)) } ?? []
                 for variant in oneLetterDeleted(surname) {
                     for name in given { emit(hash(.surnameAndGiven, variant, name)) }
+                    if exchanged { continue }
                     if givenPrefix.count == 3 { emit(hash(.surnameAndGivenPrefix, variant, givenPrefix)) }
                     if let year { emit(hash(.nameAndYear, variant, year)) }
                     for father in patronymic { emit(hash(.surnameAndPatronymic, variant, father)) }

@@ -9,7 +9,7 @@ public enum MatchField: Int, CaseIterable, Sendable {
     public var levels: [String] {
         switch self {
         case .surname:
-            ["same", "nearly the same", "similar", "a part or a typo apart", "swapped with the given name", "different"]
+            ["same", "nearly the same", "similar", "a typo apart", "different"]
         case .givenName: ["same", "alias (other language or diminutive)", "similar", "an initial that fits", "different"]
         case .patronymic: ["same", "alias (other language)", "similar", "different"]
         case .dateOfBirth:
@@ -73,11 +73,12 @@ struct LevelVector: Hashable, Sendable {
 
 enum Comparator {
     static func compare(_ a: PreparedRecord, _ b: PreparedRecord) -> LevelVector {
-        var surnameLevel = surname(a, b)
+        var surnameLevel = surname(a.surname, b.surname)
         var givenLevel = givenName(a, b)
-        // Names typed into each other's fields: compare each name with the one it really is.
+        // Names typed into each other's fields: compare each name with the one it really is, so
+        // that the pair counts as agreeing on both names once each, not on a rarer "swap".
         if surnameLevel >= 5, givenLevel >= 3, isSwapped(a, b) {
-            surnameLevel = 5
+            surnameLevel = surname(a.surname, b.givenName)
             givenLevel = givenName(a.givenName, a.givenGroups, b.surname, b.surnameAsGivenGroups)
         }
         return LevelVector(
@@ -118,14 +119,14 @@ enum Comparator {
         return false
     }
 
-    static func surname(_ a: PreparedRecord, _ b: PreparedRecord) -> UInt8 {
-        guard !a.surname.isEmpty, !b.surname.isEmpty else { return 0 }
-        let similarity = bestSimilarity(a.surname, b.surname)
+    static func surname(_ a: [[UInt8]], _ b: [[UInt8]]) -> UInt8 {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        let similarity = bestSimilarity(a, b)
         if similarity == 1 { return 1 }
         if similarity >= 0.95 { return 2 }
         if similarity >= 0.88 { return 3 }
         if similarity >= 0.80 { return 4 }
-        return 6
+        return 5
     }
 
     static func givenName(_ a: PreparedRecord, _ b: PreparedRecord) -> UInt8 {

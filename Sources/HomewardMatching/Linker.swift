@@ -2,11 +2,11 @@ import Foundation
 
 public struct LinkageSettings: Sendable {
     /// Pairs at or above this probability are the same person, and their records one cluster.
-    public var threshold: Double = 0.999
+    public var threshold: Double = 0.95
     /// Pairs between this and `threshold` go to a person for review.
     public var reviewFloor: Double = 0.5
-    /// Pairs below this are not reported at all.
-    public var reportFloor: Double = 0.001
+    /// Pairs below this are not reported; the benchmark protocol wants every scored pair (0).
+    public var reportFloor: Double = 0
     /// A blocking key shared by more records than this proposes no pairs: it is too common to
     /// say anything, and would make the work quadratic.
     public var maxBlockSize = 1_000
@@ -58,7 +58,7 @@ public struct Linker: Sendable {
         model.termFrequencies = termFrequencies(records)
         var patterns: [UInt32: Int] = [:]
         for pattern in compared.patterns { patterns[pattern, default: 0] += 1 }
-        model.train(patterns: patterns)
+        model.train(patterns: patterns, recordCount: records.count)
         progress("scoring and clustering")
         var pairs: [ScoredPair] = []
         var clusters = UnionFind(count: records.count)

@@ -12,6 +12,10 @@ public struct MatchModel: Sendable {
     public internal(set) var u: [[Double]]
     /// The share of candidate pairs that are one person.
     public internal(set) var lambda: Double
+    /// The chance that two records drawn at random are one person: the prior of every score.
+    /// u is measured on random pairs, so the prior must be too; the share among candidates would
+    /// count again the names that blocking selected them on.
+    public internal(set) var randomMatchProbability: Double
     /// How often each surname, given name and place key occurs, for term-frequency adjustment:
     /// agreeing on "Шевченко" says less than agreeing on "Нерубацький".
     var termFrequencies: [MatchField: [[UInt8]: Double]] = [:]
@@ -28,6 +32,7 @@ public struct MatchModel: Sendable {
             return raw.map { $0 / total }
         }
         lambda = 0.2
+        randomMatchProbability = 0.2
     }
 
     /// The weight (log2 of m/u) a level adds to a pair's score.
@@ -36,7 +41,7 @@ public struct MatchModel: Sendable {
         return log2(m[field.rawValue][level] / u[field.rawValue][level])
     }
 
-    var priorWeight: Double { log2(lambda / (1 - lambda)) }
+    var priorWeight: Double { log2(randomMatchProbability / (1 - randomMatchProbability)) }
 
     /// Learns m and the share of matches from the candidates' agreement patterns, without labels.
     ///
@@ -46,12 +51,13 @@ public struct MatchModel: Sendable {
     /// session that does not select on it: pairs born on the same day teach what names do; pairs
     /// with the same name teach what dates, fathers, places and numbers do. Finally the share of
     /// matches among all candidates is estimated with m and u fixed.
-    mutating func train(patterns: [UInt32: Int], maxIterations: Int = 40) {
+    mutating func train(patterns: [UInt32: Int], recordCount: Int, maxIterations: Int = 40) {
         let decoded = patterns.map { (vector: LevelVector(pattern: $0.key), count: Double($0.value)) }
         let sameBirthday = decoded.filter { $0.vector[.dateOfBirth] == 1 || $0.vector[.dateOfBirth] == 2 }
         let sameName = decoded.filter { $0.vector[.surname] == 1 && ($0.vector[.givenName] == 1 || $0.vector[.givenName] == 2) }
-        let fromBirthday = session(sameBirthday, ignoring: [.dateOfBirth], maxIterations: maxIterations)
-        let fromName = session(sameName, ignoring: [.surname, .givenName], maxIterations: maxIterations)
+        let (fromBirthday, birthdayIterations) = session(sameBirthday, ignoring: [.dateOfBirth], maxIterations: maxIterations)
+        let (fromName, nameIterations) = session(sameName, ignoring: [.surname, .givenName], maxIterations: maxIterations)
+        emIterations = birthdayIterations + nameIterations
         for field in MatchField.allCases {
             switch (fromBirthday[field], fromName[field]) {
             case (let a?, let b?): m[field.rawValue] = zip(a, b).map { ($0 + $1) / 2 }
@@ -63,17 +69,22 @@ public struct MatchModel: Sendable {
         lambda = Self.shareOfMatches(decoded, maxIterations: maxIterations) { vector in
             MatchField.allCases.reduce(0) { $0 + weight($1, level: Int(vector[$1])) }
         }
+        // Blocking proposes nearly every true pair, so the matches expected among the candidates
+        // are nearly all the matches among all pairs.
+        let candidates = decoded.reduce(0) { $0 + $1.count }
+        let allPairs = Double(recordCount) * Double(max(recordCount - 1, 1)) / 2
+        randomMatchProbability = min(max(lambda * candidates / allPairs, 1e-12), 0.5)
     }
 
-    /// One EM session: m for every field but `ignored`, from these patterns; nil for a field it
-    /// could not learn (too few pairs, or the field is ignored).
+    /// One EM session: m for every field but `ignored`, from these patterns, and the iterations it
+    /// took; no entry for a field it could not learn (too few pairs, or the field is ignored).
     func session(
         _ patterns: [(vector: LevelVector, count: Double)],
         ignoring ignored: Set<MatchField>,
         maxIterations: Int
-    ) -> [MatchField: [Double]] {
+    ) -> (m: [MatchField: [Double]], iterations: Int) {
         let total = patterns.reduce(0) { $0 + $1.count }
-        guard total >= 30 else { return [:] }
+        guard total >= 30 else { return ([:], 0) }
         let fields = MatchField.allCases.filter { !ignored.contains($0) }
         var model = self
         var share = 0.5
@@ -104,7 +115,7 @@ public struct MatchModel: Sendable {
             model.emIterations = iteration
             if settled { break }
         }
-        return Dictionary(uniqueKeysWithValues: fields.map { ($0, model.m[$0.rawValue]) })
+        return (Dictionary(uniqueKeysWithValues: fields.map { ($0, model.m[$0.rawValue]) }), model.emIterations)
     }
 
     /// The share of matches among patterns, with the evidence of each pattern fixed.
@@ -132,19 +143,49 @@ public struct MatchModel: Sendable {
     func score(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord) -> Double {
         var total = priorWeight
         for field in MatchField.allCases { total += weight(field, level: Int(vector[field])) }
-        total += termFrequencyAdjustment(.surname, vector, key: a.surname.first)
-        total += termFrequencyAdjustment(.givenName, vector, key: a.givenName.first)
-        total += termFrequencyAdjustment(.placeOfBirth, vector, key: a.place.first)
+        for field in Self.adjustedFields { total += termFrequencyAdjustment(field, vector, a, b) }
         return total
     }
 
-    func termFrequencyAdjustment(_ field: MatchField, _ vector: LevelVector, key: [UInt8]?) -> Double {
-        guard vector[field] == 1, let key, let frequency = termFrequencies[field]?[key] else { return 0 }
-        // Replaces the average chance of agreeing (u) by this value's own chance.
+    /// Replaces the average chance of agreeing on a field (u) by the chance of agreeing on this
+    /// value. Of the two records' values the more frequent one is taken: when names were typed
+    /// into each other's fields, a given name must not pass for a rare surname.
+    func termFrequencyAdjustment(_ field: MatchField, _ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord) -> Double {
+        guard vector[field] == 1, let frequencies = termFrequencies[field] else { return 0 }
+        let frequency = max(
+            Self.termKey(field, a).flatMap { frequencies[$0] } ?? 0,
+            Self.termKey(field, b).flatMap { frequencies[$0] } ?? 0
+        )
+        guard frequency > 0 else { return 0 }
         return log2(u[field.rawValue][1] / frequency)
     }
 
+    static func termKey(_ field: MatchField, _ record: PreparedRecord) -> [UInt8]? {
+        switch field {
+        case .surname: record.surname.first
+        case .givenName: record.givenName.first
+        case .placeOfBirth: record.place.first
+        default: nil
+        }
+    }
+
     public static func probability(weight: Double) -> Double { 1 / (1 + pow(2, -weight)) }
+
+    /// The learnt weights, one line per field: what each level adds to a pair's score.
+    public var summary: String {
+        var lines = [
+            String(
+                format: "share of matches among candidates: %.5f; prior (two random records match): %.3g", lambda,
+                randomMatchProbability)
+        ]
+        for field in MatchField.allCases {
+            let levels = field.levels.enumerated().map { index, name in
+                "\(name) " + String(format: "%+.2f", weight(field, level: index + 1))
+            }
+            lines.append("\(field): " + levels.joined(separator: " | "))
+        }
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Why a pair scored as it did: each field's level and what it added, for a person to judge.
@@ -165,12 +206,9 @@ public struct PairExplanation: Sendable, Equatable {
 
 extension MatchModel {
     func explain(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord) -> PairExplanation {
-        let keys: [MatchField: [UInt8]?] = [
-            .surname: a.surname.first, .givenName: a.givenName.first, .placeOfBirth: a.place.first,
-        ]
         let contributions = MatchField.allCases.map { field in
             let level = Int(vector[field])
-            let adjustment = keys[field].map { termFrequencyAdjustment(field, vector, key: $0) } ?? 0
+            let adjustment = termFrequencyAdjustment(field, vector, a, b)
             return PairExplanation.Contribution(
                 field: field,
                 level: level == 0 ? "missing" : field.levels[level - 1],

@@ -21,10 +21,13 @@ struct Link: AsyncParsableCommand {
     var out: String
 
     @Option(help: "The probability at or above which two records are one person.")
-    var threshold = 0.999
+    var threshold = 0.95
+
+    @Flag(help: "Print the learnt weight of every field and level.")
+    var showModel = false
 
     @Option(help: "Pairs scored below this probability are left out of pairs.csv (0 writes every candidate pair).")
-    var reportFloor = 0.001
+    var reportFloor = 0.0
 
     func validate() throws {
         guard (0.5...1).contains(threshold) else { throw ValidationError("--threshold must be between 0.5 and 1") }
@@ -52,6 +55,7 @@ struct Link: AsyncParsableCommand {
         let linker = Linker(knowledge: MatchKnowledge.standard, settings: settings)
         let result = await linker.deduplicate(inputs, progress: progress)
 
+        if showModel { FileHandle.standardError.write(Data((result.model.summary + "\n").utf8)) }
         progress("writing \(out)")
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
