@@ -12,6 +12,17 @@ public struct MatchModel: Sendable {
     public internal(set) var u: [[Double]]
     /// The share of candidate pairs that are one person.
     public internal(set) var lambda: Double
+    /// No level is impossible among one person's records: clerks mistype and soldiers change
+    /// units. Flooring m keeps one disagreeing field from outweighing every other (about -9 bits
+    /// at most), where a file without such errors would teach an unlimited penalty.
+    static let minimumM = 0.002
+
+    static func floored(_ m: [Double]) -> [Double] {
+        let raised = m.enumerated().map { $0.offset == 0 ? 0 : max($0.element, minimumM) }
+        let total = raised.reduce(0, +)
+        return raised.map { $0 / total }
+    }
+
     /// The chance that two records drawn at random are one person: the prior of every score.
     /// u is measured on random pairs, so the prior must be too; the share among candidates would
     /// count again the names that blocking selected them on.
@@ -102,13 +113,8 @@ public struct MatchModel: Sendable {
             for field in fields {
                 let observed = mCounts[field.rawValue].dropFirst().reduce(0, +)
                 guard observed > 0 else { continue }
-                // A little smoothing keeps a level never seen among matches from an infinite weight.
-                let smoothing = 1e-4
-                let levels = Double(field.levelCount - 1)
-                for level in 1..<field.levelCount {
-                    model.m[field.rawValue][level] =
-                        (mCounts[field.rawValue][level] + smoothing) / (observed + smoothing * levels)
-                }
+                model.m[field.rawValue] = Self.floored(
+                    [0] + (1..<field.levelCount).map { mCounts[field.rawValue][$0] / observed })
             }
             let settled = abs(newShare - share) < 1e-7
             share = newShare

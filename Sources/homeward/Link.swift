@@ -26,6 +26,9 @@ struct Link: AsyncParsableCommand {
     @Flag(help: "Print the learnt weight of every field and level.")
     var showModel = false
 
+    @Option(help: "Explain how two records, given by their record_id as ID1,ID2, were scored (may be repeated).")
+    var explain: [String] = []
+
     @Option(help: "Pairs scored below this probability are left out of pairs.csv (0 writes every candidate pair).")
     var reportFloor = 0.0
 
@@ -56,6 +59,7 @@ struct Link: AsyncParsableCommand {
         let result = await linker.deduplicate(inputs, progress: progress)
 
         if showModel { FileHandle.standardError.write(Data((result.model.summary + "\n").utf8)) }
+        for request in explain { try printExplanation(request, inputs: inputs, linker: linker, model: result.model) }
         progress("writing \(out)")
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -86,6 +90,31 @@ struct Link: AsyncParsableCommand {
                 + "\(clusterCount) clusters; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
                 + "\(result.model.emIterations) EM iterations"
         )
+    }
+
+    func printExplanation(_ request: String, inputs: [MatchInput], linker: Linker, model: MatchModel) throws {
+        let ids = request.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard ids.count == 2 else {
+            throw CommandFailure("--explain takes two record ids separated by a comma, not '\(request)'")
+        }
+        let records = try ids.map { id in
+            guard let record = inputs.first(where: { $0.id == id }) else {
+                throw CommandFailure("--explain: no record \(id) in \(input)")
+            }
+            return record
+        }
+        let explanation = linker.explain(records[0], records[1], model: model)
+        func row(_ name: String, _ weight: Double, _ rest: String) -> String {
+            "  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: "%+7.2f", weight) + "  " + rest
+        }
+        var lines = ["records \(ids[0]) and \(ids[1]):", row("prior", explanation.prior, "")]
+        for contribution in explanation.contributions {
+            let bar = String(
+                repeating: contribution.weight >= 0 ? "+" : "-", count: min(Int(abs(contribution.weight).rounded()), 30))
+            lines.append(row("\(contribution.field)", contribution.weight, "\(contribution.level)  \(bar)"))
+        }
+        lines.append(row("total", explanation.weight, String(format: "probability %.6f", explanation.probability)))
+        say(lines.joined(separator: "\n"))
     }
 
     /// Reads the benchmark's columns by name, never `person_id`.
