@@ -1,4 +1,5 @@
 import Foundation
+import HomewardCore
 
 public struct LinkageSettings: Sendable {
     /// Pairs at or above this probability are the same person, and their records one cluster.
@@ -9,7 +10,7 @@ public struct LinkageSettings: Sendable {
     public var reportFloor: Double = 0
     /// A blocking key shared by more records than this proposes no pairs: it is too common to
     /// say anything, and would make the work quadratic.
-    public var maxBlockSize = 1_000
+    public var maxBlockSize = 100
     /// Parallel workers; the machine's cores by default.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Random pairs drawn to learn how often two different people agree by chance.
@@ -231,20 +232,5 @@ struct UnionFind {
         if size[rootA] < size[rootB] { swap(&rootA, &rootB) }
         parent[rootB] = Int32(rootA)
         size[rootA] += size[rootB]
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64): the same random pairs on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

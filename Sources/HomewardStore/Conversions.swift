@@ -172,6 +172,24 @@ extension RecordModel {
 }
 
 extension EventModel {
+    convenience init(_ event: Event, recordedBy: String) {
+        self.init()
+        id = event.id
+        personID = event.personID
+        kind = event.kind.rawValue
+        date = event.date?.description
+        place = event.place
+        facilityID = event.facilityID
+        sourceID = event.sourceID
+        recordID = event.recordID
+        credibility = event.credibility.rawValue
+        captureMode = event.captureMode?.rawValue
+        note = event.note
+        supersedes = event.supersedes
+        recordedAt = event.recordedAt
+        self.recordedBy = recordedBy
+    }
+
     func event() throws -> Event {
         guard let id else { throw StoreError.internalInconsistency("an event row without id") }
         guard let credibility = Credibility(rawValue: credibility) else {

@@ -423,21 +423,15 @@ public struct Register: Sendable {
             }
             if !issues.isEmpty { throw ValidationError(issues) }
 
-            let model = EventModel()
-            model.id = UUID()
-            model.personID = personID
-            model.kind = draft.kind.rawValue
-            model.date = draft.date?.description
-            model.place = draft.place
-            model.facilityID = draft.facilityID
-            model.sourceID = draft.sourceID
-            model.recordID = draft.recordID
-            model.credibility = draft.credibility.rawValue
-            model.captureMode = draft.captureMode?.rawValue
-            model.note = draft.note
-            model.supersedes = draft.supersedes
-            model.recordedAt = now
-            model.recordedBy = actor
+            let model = EventModel(
+                Event(
+                    id: UUID(), personID: personID, kind: draft.kind, date: draft.date, place: draft.place,
+                    facilityID: draft.facilityID, sourceID: draft.sourceID, recordID: draft.recordID,
+                    credibility: draft.credibility, captureMode: draft.captureMode, note: draft.note,
+                    supersedes: draft.supersedes, recordedAt: now
+                ),
+                recordedBy: actor
+            )
             try await model.create(on: database)
 
             let events = try await EventModel.query(on: database).filter(\.$personID == personID).all().map { try $0.event() }

@@ -173,24 +173,7 @@ extension Register {
                 link.reason = detail
                 return link
             }
-            let eventModels = events.map { event in
-                let model = EventModel()
-                model.id = event.id
-                model.personID = event.personID
-                model.kind = event.kind.rawValue
-                model.date = event.date?.description
-                model.place = event.place
-                model.facilityID = event.facilityID
-                model.sourceID = event.sourceID
-                model.recordID = event.recordID
-                model.credibility = event.credibility.rawValue
-                model.captureMode = event.captureMode?.rawValue
-                model.note = event.note
-                model.supersedes = event.supersedes
-                model.recordedAt = now
-                model.recordedBy = actor
-                return model
-            }
+            let eventModels = events.map { EventModel($0, recordedBy: actor) }
             // A correction refers to the event it corrects, which must be stored first: insert by
             // how many corrections deep each event is.
             let corrects = Dictionary(events.compactMap { event in event.supersedes.map { (event.id, $0) } }) { first, _ in first

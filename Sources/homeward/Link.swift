@@ -23,6 +23,9 @@ struct Link: AsyncParsableCommand {
     @Option(help: "The probability at or above which two records are one person.")
     var threshold = 0.95
 
+    @Option(help: "A blocking key shared by more records than this proposes no pairs.")
+    var maxBlockSize = LinkageSettings().maxBlockSize
+
     @Flag(help: "Print the learnt weight of every field and level.")
     var showModel = false
 
@@ -34,6 +37,7 @@ struct Link: AsyncParsableCommand {
 
     func validate() throws {
         guard (0.5...1).contains(threshold) else { throw ValidationError("--threshold must be between 0.5 and 1") }
+        guard maxBlockSize >= 2 else { throw ValidationError("--max-block-size must be 2 or more") }
         guard (0...threshold).contains(reportFloor) else {
             throw ValidationError("--report-floor must be between 0 and --threshold")
         }
@@ -55,6 +59,7 @@ struct Link: AsyncParsableCommand {
         var settings = LinkageSettings()
         settings.threshold = threshold
         settings.reportFloor = reportFloor
+        settings.maxBlockSize = maxBlockSize
         let linker = Linker(knowledge: MatchKnowledge.standard, settings: settings)
         let result = await linker.deduplicate(inputs, progress: progress)
 

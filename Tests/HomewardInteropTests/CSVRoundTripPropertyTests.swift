@@ -1,3 +1,4 @@
+import HomewardCore
 import HomewardInterop
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardCore
 import HomewardInterop
 
 /// Every record left in `reader`.
@@ -69,19 +70,4 @@ final class TemporaryFile {
     var bytes: [UInt8] { (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Array.init) ?? [] }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// Sebastiano Vigna's SplitMix64: a seeded generator, so a failing random table can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
