@@ -3,7 +3,7 @@ import HomewardCore
 
 public struct LinkageSettings: Sendable {
     /// Pairs at or above this probability are the same person, and their records one cluster.
-    public var threshold: Double = 0.95
+    public var threshold: Double = 0.9
     /// Pairs between this and `threshold` go to a person for review.
     public var reviewFloor: Double = 0.5
     /// Pairs below this are not reported; the benchmark protocol wants every scored pair (0).

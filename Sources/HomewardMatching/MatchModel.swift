@@ -58,33 +58,57 @@ public struct MatchModel: Sendable {
     ///
     /// Candidates were proposed because they agree on some fields, so among them even different
     /// people agree on those fields far more often than chance: EM over all fields at once then
-    /// takes "shares a name" for "is one person". As Splink does, each field is learnt in a
-    /// session that does not select on it: pairs born on the same day teach what names do; pairs
-    /// with the same name teach what dates, fathers, places and numbers do. Finally the share of
-    /// matches among all candidates is estimated with m and u fixed.
+    /// takes "shares a name" for "is one person". As Splink does, each field is learnt in
+    /// sessions that do not select on it: pairs with the same birthday and given name teach what
+    /// surnames do, the same birthday and surname what given names do, the same surname and given
+    /// name what dates do; fathers, places and numbers are learnt in all three. Finally the share
+    /// of matches among the candidates is estimated with m and u fixed.
     mutating func train(patterns: [UInt32: Int], recordCount: Int, maxIterations: Int = 40) {
         let decoded = patterns.map { (vector: LevelVector(pattern: $0.key), count: Double($0.value)) }
-        let sameBirthday = decoded.filter { $0.vector[.dateOfBirth] == 1 || $0.vector[.dateOfBirth] == 2 }
-        let sameName = decoded.filter { $0.vector[.surname] == 1 && ($0.vector[.givenName] == 1 || $0.vector[.givenName] == 2) }
-        let (fromBirthday, birthdayIterations) = session(sameBirthday, ignoring: [.dateOfBirth], maxIterations: maxIterations)
-        let (fromName, nameIterations) = session(sameName, ignoring: [.surname, .givenName], maxIterations: maxIterations)
-        emIterations = birthdayIterations + nameIterations
-        for field in MatchField.allCases {
-            switch (fromBirthday[field], fromName[field]) {
-            case (let a?, let b?): m[field.rawValue] = zip(a, b).map { ($0 + $1) / 2 }
-            case (let a?, nil): m[field.rawValue] = a
-            case (nil, let b?): m[field.rawValue] = b
-            case (nil, nil): break
+        let birthday = { (vector: LevelVector) in vector[.dateOfBirth] == 1 || vector[.dateOfBirth] == 2 }
+        let given = { (vector: LevelVector) in vector[.givenName] == 1 || vector[.givenName] == 2 }
+        let surname = { (vector: LevelVector) in vector[.surname] == 1 }
+        // Each session selects on two fields, so that among its pairs different people are rare
+        // even in a register of a million, and learns every field it did not select on.
+        let sessions: [(selected: Set<MatchField>, pairs: [(vector: LevelVector, count: Double)])] = [
+            ([.dateOfBirth, .givenName], decoded.filter { birthday($0.vector) && given($0.vector) }),
+            ([.dateOfBirth, .surname], decoded.filter { birthday($0.vector) && surname($0.vector) }),
+            ([.surname, .givenName], decoded.filter { surname($0.vector) && given($0.vector) }),
+        ]
+        var learnt: [MatchField: [[Double]]] = [:]
+        emIterations = 0
+        for session in sessions {
+            let (m, iterations) = self.session(session.pairs, ignoring: session.selected, maxIterations: maxIterations)
+            emIterations += iterations
+            for (field, levels) in m { learnt[field, default: []].append(levels) }
+        }
+        for (field, estimates) in learnt {
+            m[field.rawValue] = (0..<field.levelCount).map { level in
+                estimates.reduce(0) { $0 + $1[level] } / Double(estimates.count)
             }
         }
         lambda = Self.shareOfMatches(decoded, maxIterations: maxIterations) { vector in
             MatchField.allCases.reduce(0) { $0 + weight($1, level: Int(vector[$1])) }
         }
-        // Blocking proposes nearly every true pair, so the matches expected among the candidates
-        // are nearly all the matches among all pairs.
+        // The prior is the share of matches among all pairs. Pairs blocking did not propose are
+        // taken as non-matches, so the expected matches are the candidates' posteriors under that
+        // same prior: solve prior = Σ posterior(prior) / all pairs. (Scaling the share among
+        // candidates instead would use posteriors under a far larger prior, and at a million
+        // records overstate the matches many times over.)
         let candidates = decoded.reduce(0) { $0 + $1.count }
         let allPairs = Double(recordCount) * Double(max(recordCount - 1, 1)) / 2
-        randomMatchProbability = min(max(lambda * candidates / allPairs, 1e-12), 0.5)
+        let evidence = decoded.map { vector, count in
+            (weight: MatchField.allCases.reduce(0) { $0 + weight($1, level: Int(vector[$1])) }, count: count)
+        }
+        var prior = min(max(lambda * candidates / allPairs, 1e-12), 0.5)
+        for _ in 0..<200 {
+            let priorWeight = log2(prior / (1 - prior))
+            let matches = evidence.reduce(0) { $0 + Self.probability(weight: priorWeight + $1.weight) * $1.count }
+            let next = min(max(matches / allPairs, 1e-12), 0.5)
+            if abs(next - prior) <= prior * 1e-6 { break }
+            prior = next
+        }
+        randomMatchProbability = prior
     }
 
     /// One EM session: m for every field but `ignored`, from these patterns, and the iterations it

@@ -21,7 +21,7 @@ struct Link: AsyncParsableCommand {
     var out: String
 
     @Option(help: "The probability at or above which two records are one person.")
-    var threshold = 0.95
+    var threshold = 0.9
 
     @Option(help: "A blocking key shared by more records than this proposes no pairs.")
     var maxBlockSize = LinkageSettings().maxBlockSize
