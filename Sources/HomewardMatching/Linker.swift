@@ -23,16 +23,24 @@ public struct LinkageSettings: Sendable {
 public struct ScoredPair: Sendable, Equatable {
     public var left: Int32
     public var right: Int32
-    public var probability: Double
+    public var probability: Float
 }
 
 public struct LinkageResult: Sendable {
-    /// Every candidate pair at or above the report floor, left < right.
-    public var pairs: [ScoredPair]
+    /// The reported pairs (at or above the report floor, left < right), as parallel arrays: a
+    /// million records give tens of millions of pairs, and a struct per pair would double them.
+    public var left: [Int32]
+    public var right: [Int32]
+    public var probability: [Float]
     /// For each input record, the index of the first record of its cluster.
     public var clusters: [Int32]
     public var model: MatchModel
     public var candidatePairs: Int
+
+    /// The reported pairs one by one; for small results and tests.
+    public var pairs: [ScoredPair] {
+        left.indices.map { ScoredPair(left: left[$0], right: right[$0], probability: probability[$0]) }
+    }
 }
 
 /// Finds the records that describe the same person: proposes candidate pairs by blocking,
@@ -61,22 +69,73 @@ public struct Linker: Sendable {
         for pattern in compared.patterns { patterns[pattern, default: 0] += 1 }
         model.train(patterns: patterns, recordCount: records.count)
         progress("scoring and clustering")
-        var pairs: [ScoredPair] = []
-        var clusters = UnionFind(count: records.count)
-        for index in compared.left.indices {
-            let left = Int(compared.left[index])
-            let right = Int(compared.right[index])
-            let vector = LevelVector(pattern: compared.patterns[index])
-            let probability = MatchModel.probability(weight: model.score(vector, records[left], records[right]))
-            if probability >= settings.reportFloor {
-                pairs.append(ScoredPair(left: Int32(left), right: Int32(right), probability: probability))
-            }
-            if probability >= settings.threshold { clusters.union(left, right) }
-        }
-        return LinkageResult(
-            pairs: pairs, clusters: (0..<records.count).map { Int32(clusters.find($0)) }, model: model,
-            candidatePairs: compared.count
+        let probabilities = await score(compared, records: records, model: model)
+        var result = LinkageResult(
+            left: [], right: [], probability: [], clusters: [], model: model, candidatePairs: compared.count
         )
+        var clusters = UnionFind(count: records.count)
+        let reportsAll = settings.reportFloor <= 0
+        if reportsAll {
+            result.left = compared.left
+            result.right = compared.right
+            result.probability = probabilities
+        }
+        let floor = Float(settings.reportFloor)
+        let threshold = Float(settings.threshold)
+        for index in probabilities.indices {
+            let probability = probabilities[index]
+            if !reportsAll, probability >= floor {
+                result.left.append(compared.left[index])
+                result.right.append(compared.right[index])
+                result.probability.append(probability)
+            }
+            if probability >= threshold { clusters.union(Int(compared.left[index]), Int(compared.right[index])) }
+        }
+        result.clusters = (0..<records.count).map { Int32(clusters.find($0)) }
+        return result
+    }
+
+    /// Every compared pair's probability. A pair's weight depends only on its agreement pattern,
+    /// except for term-frequency adjustments: patterns are weighed once, frequencies looked up
+    /// once per record, and the pairs scored in parallel.
+    func score(_ compared: ComparedPairs, records: [PreparedRecord], model: MatchModel) async -> [Float] {
+        var patternWeights: [UInt32: Double] = [:]
+        for pattern in compared.patterns where patternWeights[pattern] == nil {
+            let vector = LevelVector(pattern: pattern)
+            patternWeights[pattern] = MatchField.allCases.reduce(model.priorWeight) {
+                $0 + model.weight($1, level: Int(vector[$1]))
+            }
+        }
+        let frequencies = MatchModel.adjustedFields.map { field in
+            records.map { record in MatchModel.termKey(field, record).flatMap { model.termFrequencies[field]?[$0] } ?? 0 }
+        }
+        let agreementU = MatchModel.adjustedFields.map { model.u[$0.rawValue][1] }
+        let weights = patternWeights
+        let chunks = chunkRanges(count: compared.count, parts: settings.workers * 8)
+        return await withTaskGroup(of: (Int, [Float]).self) { group in
+            for (number, range) in chunks.enumerated() {
+                group.addTask {
+                    var part = [Float]()
+                    part.reserveCapacity(range.count)
+                    for index in range {
+                        let pattern = compared.patterns[index]
+                        var weight = weights[pattern]!
+                        let vector = LevelVector(pattern: pattern)
+                        let left = Int(compared.left[index])
+                        let right = Int(compared.right[index])
+                        for (position, field) in MatchModel.adjustedFields.enumerated() where vector[field] == 1 {
+                            let frequency = max(frequencies[position][left], frequencies[position][right])
+                            if frequency > 0 { weight += log2(agreementU[position] / frequency) }
+                        }
+                        part.append(Float(MatchModel.probability(weight: weight)))
+                    }
+                    return (number, part)
+                }
+            }
+            var parts = [[Float]](repeating: [], count: chunks.count)
+            for await (number, part) in group { parts[number] = part }
+            return parts.flatMap { $0 }
+        }
     }
 
     /// Explains how the model scores two records.
