@@ -145,10 +145,15 @@ enum Comparator {
     }
 
     static func patronymic(_ a: PreparedRecord, _ b: PreparedRecord) -> UInt8 {
-        guard !a.patronymic.isEmpty, !b.patronymic.isEmpty else { return 0 }
-        let similarity = bestSimilarity(a.patronymic, b.patronymic)
+        aliasedName(a.patronymic, a.patronymicGroups, b.patronymic, b.patronymicGroups)
+    }
+
+    /// Levels of a name the alias tables know (a patronymic, a place): same, alias, similar, different.
+    static func aliasedName(_ a: [[UInt8]], _ aGroups: [Int32], _ b: [[UInt8]], _ bGroups: [Int32]) -> UInt8 {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        let similarity = bestSimilarity(a, b)
         if similarity == 1 { return 1 }
-        if sharesGroup(a.patronymicGroups, b.patronymicGroups) { return 2 }
+        if sharesGroup(aGroups, bGroups) { return 2 }
         if similarity >= 0.88 { return 3 }
         return 4
     }
@@ -168,12 +173,7 @@ enum Comparator {
     }
 
     static func place(_ a: PreparedRecord, _ b: PreparedRecord) -> UInt8 {
-        guard !a.place.isEmpty, !b.place.isEmpty else { return 0 }
-        let similarity = bestSimilarity(a.place, b.place)
-        if similarity == 1 { return 1 }
-        if sharesGroup(a.placeGroups, b.placeGroups) { return 2 }
-        if similarity >= 0.88 { return 3 }
-        return 4
+        aliasedName(a.place, a.placeGroups, b.place, b.placeGroups)
     }
 
     static func serviceNumber(_ a: [UInt8], _ b: [UInt8]) -> UInt8 {
