@@ -66,6 +66,27 @@ struct BlockIndex: Sendable {
         }
     }
 
+    /// The indexed records that share a blocking key with a record not in the index, each once.
+    func candidates(of outsider: PreparedRecord, into buffer: inout [Int32]) {
+        buffer.removeAll(keepingCapacity: true)
+        var own: [UInt64] = []
+        Self.blockingKeys(of: outsider) { own.append($0) }
+        for key in Set(own) {
+            let start = lowerBound(key)
+            var end = start
+            while end < keys.count, keys[end] == key { end += 1 }
+            if end - start > maxBlockSize { continue }
+            buffer.append(contentsOf: members[start..<end])
+        }
+        buffer.sort()
+        var write = 0
+        for read in buffer.indices where write == 0 || buffer[read] != buffer[write - 1] {
+            buffer[write] = buffer[read]
+            write += 1
+        }
+        buffer.removeLast(buffer.count - write)
+    }
+
     private func lowerBound(_ key: UInt64) -> Int {
         var low = 0
         var high = keys.count

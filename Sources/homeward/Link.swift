@@ -26,6 +26,9 @@ struct Link: AsyncParsableCommand {
     @Option(help: "A blocking key shared by more records than this proposes no pairs.")
     var maxBlockSize = LinkageSettings().maxBlockSize
 
+    @Option(help: "After linking, load the records as an index and time scoring this many of them one at a time.")
+    var measureQueries = 0
+
     @Flag(help: "Print the learnt weight of every field and level.")
     var showModel = false
 
@@ -37,6 +40,7 @@ struct Link: AsyncParsableCommand {
 
     func validate() throws {
         guard (0.5...1).contains(threshold) else { throw ValidationError("--threshold must be between 0.5 and 1") }
+        guard measureQueries >= 0 else { throw ValidationError("--measure-queries must be 0 or more") }
         guard maxBlockSize >= 2 else { throw ValidationError("--max-block-size must be 2 or more") }
         guard (0...threshold).contains(reportFloor) else {
             throw ValidationError("--report-floor must be between 0 and --threshold")
@@ -64,6 +68,9 @@ struct Link: AsyncParsableCommand {
         let result = await linker.deduplicate(inputs, progress: progress)
 
         if showModel { FileHandle.standardError.write(Data((result.model.summary + "\n").utf8)) }
+        if measureQueries > 0 {
+            await measureIncremental(inputs: inputs, linker: linker, model: result.model, progress: progress)
+        }
         for request in explain { try printExplanation(request, inputs: inputs, linker: linker, model: result.model) }
         progress("writing \(out)")
         do {
@@ -87,6 +94,36 @@ struct Link: AsyncParsableCommand {
             "done: \(inputs.count) records, \(result.candidatePairs) candidate pairs, \(result.left.count) reported, "
                 + "\(clusterCount) clusters; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
                 + "\(result.model.emIterations) EM iterations"
+        )
+    }
+
+    /// Times the incremental mode: records spread evenly over the file, each scored alone against
+    /// the whole index, as a new statement arriving at the bureau would be.
+    func measureIncremental(inputs: [MatchInput], linker: Linker, model: MatchModel, progress: (String) -> Void) async {
+        progress("loading \(inputs.count) records as an index")
+        let index = await linker.index(inputs, model: model)
+        let step = max(1, inputs.count / measureQueries)
+        let queries = stride(from: 0, to: inputs.count, by: step).prefix(measureQueries).map { inputs[$0] }
+        progress("scoring \(queries.count) records one at a time")
+        let clock = ContinuousClock()
+        var milliseconds: [Double] = []
+        var found = 0
+        for query in queries {
+            let started = clock.now
+            found += index.matches(for: query, floor: 0.5).count
+            let elapsed = clock.now - started
+            milliseconds.append(Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
+        }
+        milliseconds.sort()
+        func percentile(_ share: Double) -> Double {
+            milliseconds[min(milliseconds.count - 1, Int(Double(milliseconds.count) * share))]
+        }
+        progress(
+            String(
+                format:
+                    "incremental: %d queries against %d records: median %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms; %d matches >= 0.5",
+                queries.count, index.count, percentile(0.5), percentile(0.9), percentile(0.99), milliseconds.last ?? 0, found
+            )
         )
     }
 

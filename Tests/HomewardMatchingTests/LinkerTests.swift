@@ -132,3 +132,33 @@ struct StandardKnowledgeTests {
         #expect(!aliases(knowledge.places, "Київ", "Харків"))
     }
 }
+
+@Suite("Scoring one record against a loaded register")
+struct IncrementalTests {
+    @Test("a new record finds the person's records, scored as in batch, and not the namesake")
+    func matchesAsInBatch() async {
+        let records = LinkerTests.register()
+        let linker = Linker(knowledge: LinkerTests.knowledge)
+        let batch = await linker.deduplicate(records)
+        let index = await linker.index(Array(records.dropFirst()), model: batch.model)
+        let matches = index.matches(for: records[0], floor: 0.5)
+        let ids = Set(matches.map { records.dropFirst()[$0.index + 1].id })
+        #expect(ids == ["adversary", "icrc", "returnee"])
+        let batchProbabilities = Dictionary(
+            uniqueKeysWithValues: batch.pairs.filter { $0.left == 0 }.map { (Int($0.right), Double($0.probability)) }
+        )
+        for match in matches {
+            #expect(abs(batchProbabilities[match.index + 1, default: -1] - match.probability) < 1e-6)
+        }
+    }
+
+    @Test("a record like no one in the register finds nothing")
+    func noMatch() async {
+        let records = LinkerTests.register()
+        let linker = Linker(knowledge: LinkerTests.knowledge)
+        let batch = await linker.deduplicate(records)
+        let index = await linker.index(records, model: batch.model)
+        let stranger = MatchInput(id: "x", surname: "Зеленчук", givenName: "Остап", dateOfBirth: "1950-01-01")
+        #expect(index.matches(for: stranger, floor: 0.01).isEmpty)
+    }
+}
