@@ -5,38 +5,52 @@
 /// the year; the given name with the birthday (day and month in either order, with or without
 /// the year); the service number; and, for misspelt names, combinations of given name,
 /// patronymic, place, unit and year. Names are also blocked with surname and given name
-/// exchanged. Keys are hashed to 64 bits and kept in sorted flat arrays: a million records need
-/// no dictionary of arrays.
+/// exchanged. Keys are hashed and kept in one sorted flat array: a million records need no
+/// dictionary of arrays.
 struct BlockIndex: Sendable {
-    /// Every (key, record) entry, sorted by key then record.
-    private let keys: [UInt64]
-    private let members: [Int32]
-    /// Each record's own keys: `recordKeys[recordKeyStart[i]..<recordKeyStart[i + 1]]`.
+    /// Every (key, record) entry packed in one word, the key's hash above and the record below,
+    /// sorted: entries of one key are contiguous and their records in order. One 8-byte word per
+    /// entry keeps a million records' sixty million entries within half a gigabyte; two keys
+    /// that share their upper 40 bits merely propose a few pairs too many.
+    private let entries: [UInt64]
+    /// Each record's own keys (upper bits only): `recordKeys[recordKeyStart[i]..<recordKeyStart[i + 1]]`.
     private let recordKeyStart: [Int32]
     private let recordKeys: [UInt64]
     private let maxBlockSize: Int
 
+    static let recordBits = 24
+    static let recordMask: UInt64 = (1 << UInt64(recordBits)) - 1
+    /// The most records one index can hold.
+    static let capacity = 1 << recordBits
+
     init(records: [PreparedRecord], maxBlockSize: Int) {
+        precondition(records.count <= Self.capacity, "a block index holds at most \(Self.capacity) records")
         self.maxBlockSize = maxBlockSize
         var starts: [Int32] = [0]
         var ownKeys: [UInt64] = []
         starts.reserveCapacity(records.count + 1)
-        ownKeys.reserveCapacity(records.count * 8)
-        var entries: [(key: UInt64, record: Int32)] = []
-        entries.reserveCapacity(records.count * 8)
-        for (index, record) in records.enumerated() {
+        ownKeys.reserveCapacity(records.count * 16)
+        for record in records {
             let before = ownKeys.count
-            Self.blockingKeys(of: record) { ownKeys.append($0) }
+            Self.blockingKeys(of: record) { ownKeys.append($0 & ~Self.recordMask) }
             // A record's keys repeat when rules coincide; each proposes its pairs once.
-            let unique = Set(ownKeys[before...])
-            ownKeys.removeSubrange(before...)
-            ownKeys.append(contentsOf: unique.sorted())
-            for key in unique { entries.append((key, Int32(index))) }
+            ownKeys[before...].sort()
+            var write = before
+            for read in before..<ownKeys.count where write == before || ownKeys[read] != ownKeys[write - 1] {
+                ownKeys[write] = ownKeys[read]
+                write += 1
+            }
+            ownKeys.removeSubrange(write...)
             starts.append(Int32(ownKeys.count))
         }
-        entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.record < $1.record }
-        keys = entries.map(\.key)
-        members = entries.map(\.record)
+        var packed = [UInt64](repeating: 0, count: ownKeys.count)
+        for index in records.indices {
+            for position in Int(starts[index])..<Int(starts[index + 1]) {
+                packed[position] = ownKeys[position] | UInt64(index)
+            }
+        }
+        packed.sort()
+        entries = packed
         recordKeyStart = starts
         recordKeys = ownKeys
     }
@@ -46,38 +60,38 @@ struct BlockIndex: Sendable {
         buffer.removeAll(keepingCapacity: true)
         let own = recordKeys[Int(recordKeyStart[record])..<Int(recordKeyStart[record + 1])]
         for key in own {
-            let start = lowerBound(key)
-            var end = start
-            while end < keys.count, keys[end] == key { end += 1 }
-            if end - start > maxBlockSize || end - start < 2 { continue }
-            // Members are sorted: skip to the first one after `record`.
-            var index = start
-            while index < end, members[index] <= Int32(record) { index += 1 }
-            buffer.append(contentsOf: members[index..<end])
+            let block = self.block(key)
+            if block.count > maxBlockSize || block.count < 2 { continue }
+            // Entries are sorted by record within a key: skip to the first one after `record`.
+            var index = block.lowerBound
+            while index < block.upperBound, Int(entries[index] & Self.recordMask) <= record { index += 1 }
+            for position in index..<block.upperBound { buffer.append(Int32(entries[position] & Self.recordMask)) }
         }
-        if own.count > 1 {
-            buffer.sort()
-            var write = 0
-            for read in buffer.indices where write == 0 || buffer[read] != buffer[write - 1] {
-                buffer[write] = buffer[read]
-                write += 1
-            }
-            buffer.removeLast(buffer.count - write)
-        }
+        if own.count > 1 { Self.sortAndRemoveDuplicates(&buffer) }
     }
 
     /// The indexed records that share a blocking key with a record not in the index, each once.
     func candidates(of outsider: PreparedRecord, into buffer: inout [Int32]) {
         buffer.removeAll(keepingCapacity: true)
         var own: [UInt64] = []
-        Self.blockingKeys(of: outsider) { own.append($0) }
+        Self.blockingKeys(of: outsider) { own.append($0 & ~Self.recordMask) }
         for key in Set(own) {
-            let start = lowerBound(key)
-            var end = start
-            while end < keys.count, keys[end] == key { end += 1 }
-            if end - start > maxBlockSize { continue }
-            buffer.append(contentsOf: members[start..<end])
+            let block = self.block(key)
+            if block.count > maxBlockSize { continue }
+            for position in block { buffer.append(Int32(entries[position] & Self.recordMask)) }
         }
+        Self.sortAndRemoveDuplicates(&buffer)
+    }
+
+    /// The positions of a key's entries.
+    private func block(_ key: UInt64) -> Range<Int> {
+        let start = lowerBound(key)
+        var end = start
+        while end < entries.count, entries[end] & ~Self.recordMask == key { end += 1 }
+        return start..<end
+    }
+
+    private static func sortAndRemoveDuplicates(_ buffer: inout [Int32]) {
         buffer.sort()
         var write = 0
         for read in buffer.indices where write == 0 || buffer[read] != buffer[write - 1] {
@@ -87,12 +101,13 @@ struct BlockIndex: Sendable {
         buffer.removeLast(buffer.count - write)
     }
 
+    /// The first entry whose key is not below `key`.
     private func lowerBound(_ key: UInt64) -> Int {
         var low = 0
-        var high = keys.count
+        var high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
+            if entries[middle] < key { low = middle + 1 } else { high = middle }
         }
         return low
     }

@@ -58,10 +58,9 @@ public struct Linker: Sendable {
     public func deduplicate(_ inputs: [MatchInput], progress: @Sendable (String) -> Void = { _ in }) async -> LinkageResult {
         progress("preparing \(inputs.count) records")
         let records = await prepare(inputs)
-        progress("blocking")
-        let blocks = BlockIndex(records: records, maxBlockSize: settings.maxBlockSize)
-        progress("comparing candidate pairs")
-        let compared = await compareCandidates(records, blocks: blocks)
+        progress("blocking and comparing candidate pairs")
+        // The index lives only for the comparisons: at a million records it is most of a gigabyte.
+        let compared = await compareCandidates(records, blocks: BlockIndex(records: records, maxBlockSize: settings.maxBlockSize))
         progress("training on \(compared.count) candidate pairs")
         var model = MatchModel(u: estimateU(records))
         model.termFrequencies = termFrequencies(records)
@@ -134,7 +133,13 @@ public struct Linker: Sendable {
             }
             var parts = [[Float]](repeating: [], count: chunks.count)
             for await (number, part) in group { parts[number] = part }
-            return parts.flatMap { $0 }
+            var all = [Float]()
+            all.reserveCapacity(compared.count)
+            for number in parts.indices {
+                all.append(contentsOf: parts[number])
+                parts[number] = []
+            }
+            return all
         }
     }
 
@@ -211,8 +216,16 @@ public struct Linker: Sendable {
                     next += 1
                 }
             }
+            // Each part is released as soon as it is copied, so the pairs are never held twice.
             var all = ComparedPairs()
-            for part in results { if let part { all.append(contentsOf: part) } }
+            let total = results.reduce(0) { $0 + ($1?.count ?? 0) }
+            all.left.reserveCapacity(total)
+            all.right.reserveCapacity(total)
+            all.patterns.reserveCapacity(total)
+            for number in results.indices {
+                if let part = results[number] { all.append(contentsOf: part) }
+                results[number] = nil
+            }
             return all
         }
     }
