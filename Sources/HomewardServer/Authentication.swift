@@ -5,6 +5,10 @@ import Hummingbird
 import NIOCore
 import OpenAPIRuntime
 
+/// Paths anyone may read. A generic middleware cannot hold a stored static, so the set lives here
+/// rather than being rebuilt on every request.
+let publicReadPaths: Set<String> = ["/", "/health", "/api/openapi.yaml", "/api/v1/stats"]
+
 /// Who is making the current request, as the audit log names them.
 enum RequestActor {
     @TaskLocal static var current: String?
@@ -17,7 +21,7 @@ enum RequestActor {
 struct TokenAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let database: HomewardDatabase
     /// Paths anyone may read: the public figures, the API description, the health check.
-    static var publicPaths: Set<String> { ["/", "/health", "/api/openapi.yaml", "/api/v1/stats"] }
+    static var publicPaths: Set<String> { publicReadPaths }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
@@ -77,13 +81,9 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 func problemResponse(_ problem: ProblemDocument, headers: HTTPFields = [:]) -> Response {
-    let (head, _) = ProblemMiddleware.response(problem, headers: headers)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let data = (try? encoder.encode(problem)) ?? Data()
-    return Response(
-        status: head.status,
-        headers: head.headerFields,
-        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+    Response(
+        status: .init(code: problem.status),
+        headers: problem.headers(adding: headers),
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: problem.encoded))
     )
 }

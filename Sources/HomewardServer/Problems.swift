@@ -17,6 +17,19 @@ struct ProblemDocument: Codable, Sendable {
     var detail: String?
     var currentVersion: Int?
     var errors: [ValidationIssue]?
+
+    /// The JSON body, keys sorted so that answers are stable byte for byte.
+    var encoded: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)) ?? Data()
+    }
+
+    func headers(adding extra: HTTPFields) -> HTTPFields {
+        var fields = extra
+        fields[.contentType] = "application/problem+json"
+        return fields
+    }
 }
 
 /// Turns every error thrown while answering an API operation into a problem document.
@@ -43,12 +56,10 @@ struct ProblemMiddleware: ServerMiddleware {
     }
 
     static func response(_ problem: ProblemDocument, headers: HTTPFields = [:]) -> (HTTPResponse, HTTPBody?) {
-        var fields = headers
-        fields[.contentType] = "application/problem+json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(problem)) ?? Data()
-        return (HTTPResponse(status: .init(code: problem.status), headerFields: fields), HTTPBody(data))
+        (
+            HTTPResponse(status: .init(code: problem.status), headerFields: problem.headers(adding: headers)),
+            HTTPBody(problem.encoded)
+        )
     }
 
     func problem(for error: any Error, operationID: String) -> ProblemDocument {
