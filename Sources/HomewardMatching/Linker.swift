@@ -36,6 +36,9 @@ public struct LinkageResult: Sendable {
     public var clusters: [Int32]
     public var model: MatchModel
     public var candidatePairs: Int
+    /// Pairs between the review floor and the threshold: too likely to ignore, too uncertain to
+    /// link, so a person decides.
+    public var pairsForReview: Int
 
     /// The reported pairs one by one; for small results and tests.
     public var pairs: [ScoredPair] {
@@ -70,7 +73,8 @@ public struct Linker: Sendable {
         progress("scoring and clustering")
         let probabilities = await score(compared, records: records, model: model)
         var result = LinkageResult(
-            left: [], right: [], probability: [], clusters: [], model: model, candidatePairs: compared.count
+            left: [], right: [], probability: [], clusters: [], model: model, candidatePairs: compared.count,
+            pairsForReview: 0
         )
         var clusters = UnionFind(count: records.count)
         let reportsAll = settings.reportFloor <= 0
@@ -81,6 +85,7 @@ public struct Linker: Sendable {
         }
         let floor = Float(settings.reportFloor)
         let threshold = Float(settings.threshold)
+        let reviewFloor = Float(settings.reviewFloor)
         for index in probabilities.indices {
             let probability = probabilities[index]
             if !reportsAll, probability >= floor {
@@ -88,7 +93,11 @@ public struct Linker: Sendable {
                 result.right.append(compared.right[index])
                 result.probability.append(probability)
             }
-            if probability >= threshold { clusters.union(Int(compared.left[index]), Int(compared.right[index])) }
+            if probability >= threshold {
+                clusters.union(Int(compared.left[index]), Int(compared.right[index]))
+            } else if probability >= reviewFloor {
+                result.pairsForReview += 1
+            }
         }
         result.clusters = (0..<records.count).map { Int32(clusters.find($0)) }
         return result
@@ -100,15 +109,9 @@ public struct Linker: Sendable {
     func score(_ compared: ComparedPairs, records: [PreparedRecord], model: MatchModel) async -> [Float] {
         var patternWeights: [UInt32: Double] = [:]
         for pattern in compared.patterns where patternWeights[pattern] == nil {
-            let vector = LevelVector(pattern: pattern)
-            patternWeights[pattern] = MatchField.allCases.reduce(model.priorWeight) {
-                $0 + model.weight($1, level: Int(vector[$1]))
-            }
+            patternWeights[pattern] = model.patternWeight(LevelVector(pattern: pattern))
         }
-        let frequencies = MatchModel.adjustedFields.map { field in
-            records.map { record in MatchModel.termKey(field, record).flatMap { model.termFrequencies[field]?[$0] } ?? 0 }
-        }
-        let agreementU = MatchModel.adjustedFields.map { model.u[$0.rawValue][1] }
+        let frequencies = MatchModel.adjustedFields.map { field in records.map { model.frequency(field, of: $0) } }
         let weights = patternWeights
         let chunks = chunkRanges(count: compared.count, parts: settings.workers * 8)
         return await withTaskGroup(of: (Int, [Float]).self) { group in
@@ -123,8 +126,8 @@ public struct Linker: Sendable {
                         let left = Int(compared.left[index])
                         let right = Int(compared.right[index])
                         for (position, field) in MatchModel.adjustedFields.enumerated() where vector[field] == 1 {
-                            let frequency = max(frequencies[position][left], frequencies[position][right])
-                            if frequency > 0 { weight += log2(agreementU[position] / frequency) }
+                            weight += model.adjustment(
+                                field, agreeingOn: max(frequencies[position][left], frequencies[position][right]))
                         }
                         part.append(Float(MatchModel.probability(weight: weight)))
                     }

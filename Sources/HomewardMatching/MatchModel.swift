@@ -87,9 +87,7 @@ public struct MatchModel: Sendable {
                 estimates.reduce(0) { $0 + $1[level] } / Double(estimates.count)
             }
         }
-        lambda = Self.shareOfMatches(decoded, maxIterations: maxIterations) { vector in
-            MatchField.allCases.reduce(0) { $0 + weight($1, level: Int(vector[$1])) }
-        }
+        lambda = Self.shareOfMatches(decoded, maxIterations: maxIterations, evidence: evidence)
         // The prior is the share of matches among all pairs. Pairs blocking did not propose are
         // taken as non-matches, so the expected matches are the candidates' posteriors under that
         // same prior: solve prior = Σ posterior(prior) / all pairs. (Scaling the share among
@@ -97,13 +95,11 @@ public struct MatchModel: Sendable {
         // records overstate the matches many times over.)
         let candidates = decoded.reduce(0) { $0 + $1.count }
         let allPairs = Double(recordCount) * Double(max(recordCount - 1, 1)) / 2
-        let evidence = decoded.map { vector, count in
-            (weight: MatchField.allCases.reduce(0) { $0 + weight($1, level: Int(vector[$1])) }, count: count)
-        }
+        let weighed = decoded.map { (weight: evidence($0.vector), count: $0.count) }
         var prior = min(max(lambda * candidates / allPairs, 1e-12), 0.5)
         for _ in 0..<200 {
             let priorWeight = log2(prior / (1 - prior))
-            let matches = evidence.reduce(0) { $0 + Self.probability(weight: priorWeight + $1.weight) * $1.count }
+            let matches = weighed.reduce(0) { $0 + Self.probability(weight: priorWeight + $1.weight) * $1.count }
             let next = min(max(matches / allPairs, 1e-12), 0.5)
             if abs(next - prior) <= prior * 1e-6 { break }
             prior = next
@@ -171,23 +167,34 @@ public struct MatchModel: Sendable {
     /// A pair's weight: the prior, each field's level, and term-frequency adjustments for exact
     /// agreement on a value whose frequency is known.
     func score(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord) -> Double {
-        var total = priorWeight
-        for field in MatchField.allCases { total += weight(field, level: Int(vector[field])) }
-        for field in Self.adjustedFields { total += termFrequencyAdjustment(field, vector, a, b) }
-        return total
+        Self.adjustedFields.reduce(patternWeight(vector)) { $0 + termFrequencyAdjustment($1, vector, a, b) }
     }
 
-    /// Replaces the average chance of agreeing on a field (u) by the chance of agreeing on this
-    /// value. Of the two records' values the more frequent one is taken: when names were typed
-    /// into each other's fields, a given name must not pass for a rare surname.
+    /// The prior and every field's level: all of a pair's weight that depends on its pattern alone.
+    func patternWeight(_ vector: LevelVector) -> Double {
+        priorWeight + evidence(vector)
+    }
+
+    /// What a pattern's levels say, before any prior.
+    func evidence(_ vector: LevelVector) -> Double {
+        MatchField.allCases.reduce(0) { $0 + weight($1, level: Int(vector[$1])) }
+    }
+
     func termFrequencyAdjustment(_ field: MatchField, _ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord) -> Double {
-        guard vector[field] == 1, let frequencies = termFrequencies[field] else { return 0 }
-        let frequency = max(
-            Self.termKey(field, a).flatMap { frequencies[$0] } ?? 0,
-            Self.termKey(field, b).flatMap { frequencies[$0] } ?? 0
-        )
-        guard frequency > 0 else { return 0 }
-        return log2(u[field.rawValue][1] / frequency)
+        guard vector[field] == 1 else { return 0 }
+        return adjustment(field, agreeingOn: max(frequency(field, of: a), frequency(field, of: b)))
+    }
+
+    /// Replaces the average chance of agreeing on a field (u) by the chance of agreeing on a
+    /// value this frequent. Callers pass the more frequent of the two records' values: when names
+    /// were typed into each other's fields, a given name must not pass for a rare surname.
+    func adjustment(_ field: MatchField, agreeingOn frequency: Double) -> Double {
+        frequency > 0 ? log2(u[field.rawValue][1] / frequency) : 0
+    }
+
+    /// How often a record's value of the field occurs; 0 when unknown or missing.
+    func frequency(_ field: MatchField, of record: PreparedRecord) -> Double {
+        Self.termKey(field, record).flatMap { termFrequencies[field]?[$0] } ?? 0
     }
 
     static func termKey(_ field: MatchField, _ record: PreparedRecord) -> [UInt8]? {

@@ -92,7 +92,7 @@ struct Link: AsyncParsableCommand {
         let clusterCount = Set(result.clusters).count
         progress(
             "done: \(inputs.count) records, \(result.candidatePairs) candidate pairs, \(result.left.count) reported, "
-                + "\(clusterCount) clusters; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
+                + "\(clusterCount) clusters, \(result.pairsForReview) pairs for review; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
                 + "\(result.model.emIterations) EM iterations"
         )
     }

@@ -162,3 +162,16 @@ struct IncrementalTests {
         #expect(index.matches(for: stranger, floor: 0.01).isEmpty)
     }
 }
+
+@Suite("The review band")
+struct ReviewBandTests {
+    @Test("pairs between the review floor and the threshold are counted for a person to decide")
+    func reviewCount() async {
+        var settings = LinkageSettings()
+        settings.reviewFloor = 0.01
+        let result = await Linker(knowledge: LinkerTests.knowledge, settings: settings).deduplicate(LinkerTests.register())
+        let expected = result.probability.filter { $0 >= 0.01 && $0 < Float(settings.threshold) }.count
+        #expect(result.pairsForReview == expected)
+        #expect(result.pairsForReview > 0)
+    }
+}
