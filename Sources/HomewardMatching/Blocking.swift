@@ -2,93 +2,184 @@
 ///
 /// Each rule catches what the others miss, because every field can be misspelt, missing or in
 /// the wrong column: the same surname with the given name (in any language or diminutive) or
-/// the year; the given name with the birthday (day and month in either order, with or without
-/// the year); the service number; and, for misspelt names, combinations of given name,
-/// patronymic, place, unit and year. Names are also blocked with surname and given name
-/// exchanged. Keys are hashed and kept in one sorted flat array: a million records need no
-/// dictionary of arrays.
+/// the year; the given name with the birthday (day and month in either order); the service
+/// number; and, for misspelt names, the birthday with the surname's initial, combinations of
+/// given name, patronymic, place, unit and year, and a surname few people bear on its own. Names
+/// are also blocked with surname and given name exchanged.
+///
+/// Keys are hashed; the blocks are found once, when the index is built, by sorting every
+/// (key, record) entry: each usable block becomes a run of record numbers, and each record the
+/// list of blocks it is in. A key shared by more than `maxBlockSize` records proposes nothing: it
+/// is too common to say anything, and would make the work quadratic.
 struct BlockIndex: Sendable {
-    /// Every (key, record) entry packed in one word, the key's hash above and the record below,
-    /// sorted: entries of one key are contiguous and their records in order. One 8-byte word per
-    /// entry keeps a million records' sixty million entries within half a gigabyte; two keys
-    /// that share their upper 40 bits merely propose a few pairs too many.
-    private let entries: [UInt64]
-    /// Each record's own keys (upper bits only): `recordKeys[recordKeyStart[i]..<recordKeyStart[i + 1]]`.
-    private let recordKeyStart: [Int32]
-    private let recordKeys: [UInt64]
+    /// The records of each block, in order: `members[blockStart[b]..<blockStart[b + 1]]`.
+    private let members: [Int32]
+    private let blockStart: [Int32]
+    /// The blocks of two or more records each record is in.
+    private let recordBlocks: FlatLists<Int32>
+    /// Each block's key, sorted, for records from outside; empty when the index is built for
+    /// batch linkage alone.
+    private let blockKeys: [UInt64]
     private let maxBlockSize: Int
 
     static let recordBits = 24
     static let recordMask: UInt64 = (1 << UInt64(recordBits)) - 1
+    /// The limit of blocks of single-field rules.
+    static let singleFieldBlockSize = 20
     /// The most records one index can hold.
     static let capacity = 1 << recordBits
 
-    init(records: [PreparedRecord], maxBlockSize: Int) {
-        precondition(records.count <= Self.capacity, "a block index holds at most \(Self.capacity) records")
+    /// - Parameter forOutsiders: keep blocks of one record and their keys, so that records not in
+    ///   the index can find their candidates (incremental mode).
+    init(_ prepared: PreparedRecords, maxBlockSize: Int, forOutsiders: Bool = false, workers: Int = 1) async {
+        precondition(prepared.count <= Self.capacity, "a block index holds at most \(Self.capacity) records")
         self.maxBlockSize = maxBlockSize
-        var starts: [Int32] = [0]
-        var ownKeys: [UInt64] = []
-        starts.reserveCapacity(records.count + 1)
-        ownKeys.reserveCapacity(records.count * 16)
-        for record in records {
-            let before = ownKeys.count
-            Self.blockingKeys(of: record) { ownKeys.append($0 & ~Self.recordMask) }
-            // A record's keys repeat when rules coincide; each proposes its pairs once.
-            ownKeys[before...].sort()
-            var write = before
-            for read in before..<ownKeys.count where write == before || ownKeys[read] != ownKeys[write - 1] {
-                ownKeys[write] = ownKeys[read]
-                write += 1
+        let entries = await Self.sortedEntries(prepared, workers: workers)
+        var members: [Int32] = []
+        var blockStart: [Int32] = [0]
+        var blockKeys: [UInt64] = []
+        var blocksPerRecord = [Int32](repeating: 0, count: prepared.count)
+        var position = 0
+        // The first pass keeps the usable blocks and counts each record's; the second lists them.
+        while position < entries.count {
+            let key = entries[position] & ~Self.recordMask
+            var end = position + 1
+            while end < entries.count, entries[end] & ~Self.recordMask == key { end += 1 }
+            let size = end - position
+            let limit = key & Self.singleFieldBit != 0 ? Self.singleFieldBlockSize : maxBlockSize
+            if size <= limit, size >= 2 || forOutsiders {
+                for entry in entries[position..<end] {
+                    let record = Int(entry & Self.recordMask)
+                    members.append(Int32(record))
+                    if size >= 2 { blocksPerRecord[record] += 1 }
+                }
+                blockStart.append(Int32(members.count))
+                if forOutsiders { blockKeys.append(key) }
             }
-            ownKeys.removeSubrange(write...)
-            starts.append(Int32(ownKeys.count))
+            position = end
         }
-        var packed = [UInt64](repeating: 0, count: ownKeys.count)
-        for index in records.indices {
-            for position in Int(starts[index])..<Int(starts[index + 1]) {
-                packed[position] = ownKeys[position] | UInt64(index)
+        var starts = [Int32](repeating: 0, count: prepared.count + 1)
+        for record in 0..<prepared.count { starts[record + 1] = starts[record] + blocksPerRecord[record] }
+        var lists = [Int32](repeating: 0, count: Int(starts[prepared.count]))
+        var filled = Array(starts.dropLast())
+        for block in 0..<(blockStart.count - 1) where blockStart[block + 1] - blockStart[block] >= 2 {
+            for member in members[Int(blockStart[block])..<Int(blockStart[block + 1])] {
+                lists[Int(filled[Int(member)])] = Int32(block)
+                filled[Int(member)] += 1
             }
         }
-        packed.sort()
-        entries = packed
-        recordKeyStart = starts
-        recordKeys = ownKeys
+        self.members = members
+        self.blockStart = blockStart
+        self.blockKeys = blockKeys
+        recordBlocks = FlatLists(starts: starts, values: lists)
+    }
+
+    /// Every record's keys, packed one entry a word (the key's hash above, the record below) and
+    /// sorted, so that each key's records are contiguous and in order. Two keys that share their
+    /// upper 40 bits merely propose a few pairs too many.
+    private static func sortedEntries(_ prepared: PreparedRecords, workers: Int) async -> [UInt64] {
+        let parts = await withTaskGroup(of: (Int, [UInt64]).self) { group in
+            let ranges = chunkRanges(count: prepared.count, parts: max(1, workers) * 4)
+            for (number, range) in ranges.enumerated() {
+                group.addTask {
+                    var entries: [UInt64] = []
+                    entries.reserveCapacity(range.count * 48)
+                    for record in range {
+                        let before = entries.count
+                        blockingKeys(of: prepared[record], in: prepared) { entries.append($0 & ~recordMask | UInt64(record)) }
+                        // A record's keys repeat when rules coincide; each proposes its pairs once.
+                        entries[before...].sort()
+                        var write = before
+                        for read in before..<entries.count where write == before || entries[read] != entries[write - 1] {
+                            entries[write] = entries[read]
+                            write += 1
+                        }
+                        entries.removeSubrange(write...)
+                    }
+                    entries.sort()
+                    return (number, entries)
+                }
+            }
+            var parts = [[UInt64]](repeating: [], count: ranges.count)
+            for await (number, part) in group { parts[number] = part }
+            return parts
+        }
+        return await mergeSorted(parts)
+    }
+
+    /// Merges sorted runs pairwise, the merges of each round in parallel.
+    private static func mergeSorted(_ runs: [[UInt64]]) async -> [UInt64] {
+        var runs = runs
+        while runs.count > 1 {
+            let round = runs
+            runs = []
+            let merged = await withTaskGroup(of: (Int, [UInt64]).self) { group in
+                for pair in stride(from: 0, to: round.count, by: 2) {
+                    let right = pair + 1 < round.count ? round[pair + 1] : []
+                    group.addTask { (pair / 2, merge(round[pair], right)) }
+                }
+                var merged = [[UInt64]](repeating: [], count: (round.count + 1) / 2)
+                for await (number, run) in group { merged[number] = run }
+                return merged
+            }
+            runs = merged
+        }
+        return runs.first ?? []
+    }
+
+    private static func merge(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        if b.isEmpty { return a }
+        var merged: [UInt64] = []
+        merged.reserveCapacity(a.count + b.count)
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if a[i] <= b[j] {
+                merged.append(a[i])
+                i += 1
+            } else {
+                merged.append(b[j])
+                j += 1
+            }
+        }
+        merged.append(contentsOf: a[i...])
+        merged.append(contentsOf: b[j...])
+        return merged
     }
 
     /// The records after `record` that share a key with it, each once, in order.
     func candidates(of record: Int, into buffer: inout [Int32]) {
         buffer.removeAll(keepingCapacity: true)
-        let own = recordKeys[Int(recordKeyStart[record])..<Int(recordKeyStart[record + 1])]
-        for key in own {
-            let block = self.block(key)
-            if block.count > maxBlockSize || block.count < 2 { continue }
-            // Entries are sorted by record within a key: skip to the first one after `record`.
-            var index = block.lowerBound
-            while index < block.upperBound, Int(entries[index] & Self.recordMask) <= record { index += 1 }
-            for position in index..<block.upperBound { buffer.append(Int32(entries[position] & Self.recordMask)) }
+        let blocks = recordBlocks[record]
+        for block in blocks {
+            // Members are in order: skip to the first one after `record`.
+            var position = Int(blockStart[Int(block)])
+            let end = Int(blockStart[Int(block) + 1])
+            while position < end, Int(members[position]) <= record { position += 1 }
+            while position < end {
+                buffer.append(members[position])
+                position += 1
+            }
         }
-        if own.count > 1 { Self.sortAndRemoveDuplicates(&buffer) }
+        if blocks.count > 1 { Self.sortAndRemoveDuplicates(&buffer) }
     }
 
     /// The indexed records that share a blocking key with a record not in the index, each once.
-    func candidates(of outsider: PreparedRecord, into buffer: inout [Int32]) {
+    /// The index must have been built `forOutsiders`.
+    func candidates(of outsider: PreparedRecord, in prepared: PreparedRecords, into buffer: inout [Int32]) {
         buffer.removeAll(keepingCapacity: true)
         var own: [UInt64] = []
-        Self.blockingKeys(of: outsider) { own.append($0 & ~Self.recordMask) }
-        for key in Set(own) {
-            let block = self.block(key)
-            if block.count > maxBlockSize { continue }
-            for position in block { buffer.append(Int32(entries[position] & Self.recordMask)) }
+        Self.blockingKeys(of: outsider, in: prepared) { own.append($0 & ~Self.recordMask) }
+        own.sort()
+        for (index, key) in own.enumerated() where index == 0 || own[index - 1] != key {
+            let block = lowerBound(key)
+            guard block < blockKeys.count, blockKeys[block] == key else { continue }
+            let members = members[Int(blockStart[block])..<Int(blockStart[block + 1])]
+            // With the outsider the block grows by one; a block then too common proposes nothing.
+            if members.count + 1 > (key & Self.singleFieldBit != 0 ? Self.singleFieldBlockSize : maxBlockSize) { continue }
+            buffer.append(contentsOf: members)
         }
         Self.sortAndRemoveDuplicates(&buffer)
-    }
-
-    /// The positions of a key's entries.
-    private func block(_ key: UInt64) -> Range<Int> {
-        let start = lowerBound(key)
-        var end = start
-        while end < entries.count, entries[end] & ~Self.recordMask == key { end += 1 }
-        return start..<end
     }
 
     private static func sortAndRemoveDuplicates(_ buffer: inout [Int32]) {
@@ -101,23 +192,30 @@ struct BlockIndex: Sendable {
         buffer.removeLast(buffer.count - write)
     }
 
-    /// The first entry whose key is not below `key`.
+    /// The first block whose key is not below `key`.
     private func lowerBound(_ key: UInt64) -> Int {
         var low = 0
-        var high = entries.count
+        var high = blockKeys.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle] < key { low = middle + 1 } else { high = middle }
+            if blockKeys[middle] < key { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
-    enum Rule: UInt8 {
-        case surnameAndGiven = 1, nameAndYear, givenAndBirthday, serviceNumber, givenPatronymicAndYear
-        case surnameAndPatronymic, patronymicPlaceAndYear, givenPatronymicAndPlace, unitAndGiven, unitAndPatronymic
+    enum Rule: UInt64 {
+        case surnameAndGiven = 1, nameAndYear, givenAndBirthday, serviceNumber
+        case surnameAndPatronymic = 6, patronymicPlaceAndYear, givenPatronymicAndPlace, unitAndGiven, unitAndPatronymic
         case givenAndDayOfYear, surnameAndPlace, surnamePrefixGivenAndYear, givenTypoAndSurname
-        case surnameAndGivenPrefix, surnameAndUnit
+        case surnameAndGivenPrefix, surnameAndUnit, birthdayAndInitial, surnameAlone
+
+        /// A rule on one field alone proposes pairs only from small blocks: a surname says enough
+        /// by itself only when few people bear it.
+        var isSingleField: Bool { self == .surnameAlone }
     }
+
+    /// Marks the keys of single-field rules, so that the block scan knows their smaller limit.
+    static let singleFieldBit: UInt64 = 1 << UInt64(recordBits)
 
     /// The key itself and every key with one letter deleted.
     static func oneLetterDeleted(_ key: [UInt8]) -> [[UInt8]] {
@@ -131,95 +229,123 @@ struct BlockIndex: Sendable {
         return variants
     }
 
-    static func blockingKeys(of record: PreparedRecord, _ emit: (UInt64) -> Void) {
-        // A name as blocking sees it: its alias groups if the tables know it, else its key.
-        func identities(_ groups: [Int32], _ keys: [[UInt8]]) -> [[UInt8]] {
-            groups.isEmpty ? Array(keys.prefix(1)) : groups.map(Self.bytes)
+    static func blockingKeys(of record: PreparedRecord, in prepared: PreparedRecords, _ emit: (UInt64) -> Void) {
+        let names = prepared.names
+        // A name as blocking sees it: its alias groups if the tables know it, else its first key.
+        func identities(_ name: Int32, _ kind: AliasKind) -> [UInt64] {
+            let groups = names.nameGroups[kind.rawValue][Int(name)]
+            if groups.isEmpty { return names.nameKeys[Int(name)].prefix(1).map { names.keyHash[Int($0)] } }
+            return groups.map { mix(UInt64(UInt32($0)) | 1 << 63) }
         }
-        let given = identities(record.givenGroups, record.givenName)
-        let patronymic = identities(record.patronymicGroups, record.patronymic)
-        let place = identities(record.placeGroups, record.place)
-        let year = record.dateOfBirth.map { Self.bytes(Int32($0.year)) }
-        let surnames = record.surname.filter { !$0.isEmpty }
+        let nameKeys = { (name: Int32) in names.nameKeys[Int(name)] }
+        let given = identities(record.givenName, .givenName)
+        let patronymic = identities(record.patronymic, .patronymic)
+        let place = identities(record.place, .place)
+        let date = record.dateOfBirth
+        let year: UInt64? = date == 0 ? nil : UInt64(date / 10_000)
+        let firstSurnameKey = nameKeys(record.surname).first
 
         // Both orientations, so that names typed into each other's fields still meet.
-        let orientations: [(surnames: [[UInt8]], given: [[UInt8]], givenKey: [UInt8]?)] = [
-            (surnames, given, record.givenName.first),
-            (
-                record.givenName.filter { !$0.isEmpty }, identities(record.surnameAsGivenGroups, record.surname),
-                record.surname.first
-            ),
+        let orientations: [(surname: Int32, given: [UInt64], givenName: Int32)] = [
+            (record.surname, given, record.givenName),
+            (record.givenName, identities(record.surname, .givenName), record.surname),
         ]
-        for (orientation, (surnames, given, givenKey)) in orientations.enumerated() {
+        for (orientation, (surname, given, givenName)) in orientations.enumerated() {
             // Exchanged, only both names together propose pairs: a given name and a year alone
             // would make blocks of every Олександр born that year.
             let exchanged = orientation == 1
+            let givenKey = nameKeys(givenName).first
             // With one letter deleted, a single typo on either side still meets (symmetric delete).
-            for surname in surnames {
-                let givenPrefix = givenKey.map { Array($0.prefix(3)) } ?? []
-                for variant in oneLetterDeleted(surname) {
+            for surnameKey in nameKeys(surname) {
+                let givenPrefix = givenKey.map { names.keyPrefixHash[Int($0)] } ?? 0
+                for variant in names.keyVariantHashes[Int(surnameKey)] {
                     for name in given { emit(hash(.surnameAndGiven, variant, name)) }
                     if exchanged { continue }
-                    if givenPrefix.count == 3 { emit(hash(.surnameAndGivenPrefix, variant, givenPrefix)) }
+                    if givenPrefix != 0 { emit(hash(.surnameAndGivenPrefix, variant, givenPrefix)) }
                     if let year { emit(hash(.nameAndYear, variant, year)) }
                     for father in patronymic { emit(hash(.surnameAndPatronymic, variant, father)) }
                 }
             }
-            if let surname = surnames.first, let name = givenKey, !name.isEmpty {
-                for variant in oneLetterDeleted(name) { emit(hash(.givenTypoAndSurname, surname, variant)) }
+            if let surnameKey = nameKeys(surname).first, let givenKey {
+                for variant in names.keyVariantHashes[Int(givenKey)] {
+                    emit(hash(.givenTypoAndSurname, names.keyHash[Int(surnameKey)], variant))
+                }
             }
-            if let date = record.dateOfBirth, let month = date.month, let day = date.day {
+            let month = date / 100 % 100
+            let day = date % 100
+            if date != 0, month != 0, day != 0 {
                 // Day and month in either order: lists swap them.
-                let birthday = Self.bytes(Int32(date.year * 10_000 + min(month, day) * 100 + max(month, day)))
-                let dayOfYear = Self.bytes(Int32(min(month, day) * 100 + max(month, day)))
-                for name in given {
-                    emit(hash(.givenAndBirthday, name, birthday))
-                    emit(hash(.givenAndDayOfYear, name, dayOfYear))
+                let dayOfYear = UInt64(min(month, day) * 100 + max(month, day))
+                let birthday = year! * 10_000 + dayOfYear
+                for name in given { emit(hash(.givenAndBirthday, name, birthday)) }
+                for surnameKey in nameKeys(surname) {
+                    guard let initial = names.keys[Int(surnameKey)].first.map(UInt64.init) else { continue }
+                    // When both names are misspelt, the birthday and an initial still meet; when
+                    // the year is a year off, the given name, the day and the initial.
+                    emit(hash(.birthdayAndInitial, birthday, initial))
+                    for name in given { emit(hash(.givenAndDayOfYear, name, dayOfYear << 8 | initial)) }
                 }
             }
         }
-        if record.serviceNumber.count >= 5 { emit(hash(.serviceNumber, record.serviceNumber, [])) }
+        let documents = prepared.documents
+        if documents.length(of: record.serviceNumber) >= 5 {
+            emit(hash(.serviceNumber, documents.documentHash[Int(record.serviceNumber)], 0))
+        }
         if let year {
-            for name in given {
-                for father in patronymic { emit(hash(.givenPatronymicAndYear, name, father + [0] + year)) }
-            }
             for father in patronymic {
-                for town in place { emit(hash(.patronymicPlaceAndYear, father, town + [0] + year)) }
+                for town in place { emit(hash(.patronymicPlaceAndYear, father, combine(town, year))) }
             }
-            if let surname = surnames.first, surname.count >= 3 {
-                for name in given { emit(hash(.surnamePrefixGivenAndYear, Array(surname.prefix(3)), name + [0] + year)) }
+            if let surnameKey = firstSurnameKey, names.keyPrefixHash[Int(surnameKey)] != 0 {
+                for name in given {
+                    emit(hash(.surnamePrefixGivenAndYear, names.keyPrefixHash[Int(surnameKey)], combine(name, year)))
+                }
             }
         }
         for name in given {
             for father in patronymic {
-                for town in place { emit(hash(.givenPatronymicAndPlace, name, father + [0] + town)) }
+                for town in place { emit(hash(.givenPatronymicAndPlace, name, combine(father, town))) }
             }
         }
-        if let surname = surnames.first {
-            for town in place { emit(hash(.surnameAndPlace, surname, town)) }
+        for surnameKey in nameKeys(record.surname) { emit(hash(.surnameAlone, names.keyHash[Int(surnameKey)], 0)) }
+        if let surnameKey = firstSurnameKey {
+            for town in place { emit(hash(.surnameAndPlace, names.keyHash[Int(surnameKey)], town)) }
         }
-        if record.unit.count >= 3 {
-            if let surname = surnames.first { emit(hash(.surnameAndUnit, surname, record.unit)) }
-            for name in given { emit(hash(.unitAndGiven, record.unit, name)) }
-            for father in patronymic { emit(hash(.unitAndPatronymic, record.unit, father)) }
+        if documents.length(of: record.unit) >= 3 {
+            let unit = documents.documentHash[Int(record.unit)]
+            if let surnameKey = firstSurnameKey { emit(hash(.surnameAndUnit, names.keyHash[Int(surnameKey)], unit)) }
+            for name in given { emit(hash(.unitAndGiven, unit, name)) }
+            for father in patronymic { emit(hash(.unitAndPatronymic, unit, father)) }
         }
     }
 
-    static func bytes(_ number: Int32) -> [UInt8] {
-        withUnsafeBytes(of: number.littleEndian) { Array($0) }
-    }
-
-    /// FNV-1a over the rule and both parts, with a separator so ("ab","c") and ("a","bc") differ.
-    static func hash(_ rule: Rule, _ first: [UInt8], _ second: [UInt8]) -> UInt64 {
+    /// FNV-1a over a key's bytes.
+    static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ byte: UInt8) {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
-        mix(rule.rawValue)
-        for byte in first { mix(byte) }
-        mix(0xFF)
-        for byte in second { mix(byte) }
         return hash
+    }
+
+    /// A rule's key from its two parts; the order of the parts matters.
+    static func hash(_ rule: Rule, _ first: UInt64, _ second: UInt64) -> UInt64 {
+        let key = mix(mix(rule.rawValue &* 0x9E37_79B9_7F4A_7C15 ^ first) ^ second)
+        return rule.isSingleField ? key | singleFieldBit : key & ~singleFieldBit
+    }
+
+    static func combine(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        mix(first &+ 0x632B_E59B_D9B4_E019) ^ second
+    }
+
+    /// The finaliser of MurmurHash3: every input bit moves every output bit.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var x = value
+        x ^= x >> 33
+        x = x &* 0xFF51_AFD7_ED55_8CCD
+        x ^= x >> 33
+        x = x &* 0xC4CE_B9FE_1A85_EC53
+        x ^= x >> 33
+        return x
     }
 }

@@ -71,57 +71,86 @@ struct LevelVector: Hashable, Sendable {
     func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 }
 
-enum Comparator {
-    static func compare(_ a: PreparedRecord, _ b: PreparedRecord) -> LevelVector {
+/// Compares prepared records field by field. One per worker: it remembers the similarity of
+/// name pairs it has met, because a register repeats its names endlessly.
+struct Comparator {
+    let records: PreparedRecords
+    private var cachedPairs: [UInt64]
+    private var cachedSimilarities: [Float]
+    private let cacheBits: Int
+
+    /// - Parameter cacheBits: the remembered name pairs, as a power of two; a comparator for one
+    ///   record's few candidates needs few.
+    init(_ records: PreparedRecords, cacheBits: Int = 16) {
+        self.records = records
+        self.cacheBits = cacheBits
+        cachedPairs = [UInt64](repeating: .max, count: 1 << cacheBits)
+        cachedSimilarities = [Float](repeating: 0, count: 1 << cacheBits)
+    }
+
+    private var names: NameTable { records.names }
+
+    mutating func compare(_ left: Int, _ right: Int) -> LevelVector {
+        compare(records.records[left], records.records[right])
+    }
+
+    mutating func compare(_ a: PreparedRecord, _ b: PreparedRecord) -> LevelVector {
         var surnameLevel = surname(a.surname, b.surname)
-        var givenLevel = givenName(a, b)
+        var givenLevel = givenName(a.givenName, b.givenName)
         // Names typed into each other's fields: compare each name with the one it really is, so
         // that the pair counts as agreeing on both names once each, not on a rarer "swap".
         if surnameLevel >= 5, givenLevel >= 3, isSwapped(a, b) {
             surnameLevel = surname(a.surname, b.givenName)
-            givenLevel = givenName(a.givenName, a.givenGroups, b.surname, b.surnameAsGivenGroups)
+            givenLevel = givenName(a.givenName, b.surname)
         }
         return LevelVector(
             (
-                surnameLevel, givenLevel, patronymic(a, b), dateOfBirth(a.dateOfBirth, b.dateOfBirth),
-                place(a, b), serviceNumber(a.serviceNumber, b.serviceNumber), unit(a.unit, b.unit)
+                surnameLevel, givenLevel, aliasedName(a.patronymic, b.patronymic, .patronymic),
+                Self.dateOfBirth(a.dateOfBirth, b.dateOfBirth), aliasedName(a.place, b.place, .place),
+                serviceNumber(a.serviceNumber, b.serviceNumber), Self.unit(a.unit, b.unit)
             )
         )
     }
 
     /// Whether a's surname is b's given name and a's given name b's surname, allowing a typo or
     /// another form of the given name on one side.
-    static func isSwapped(_ a: PreparedRecord, _ b: PreparedRecord) -> Bool {
-        guard !a.givenName.isEmpty, !b.givenName.isEmpty, !a.surname.isEmpty, !b.surname.isEmpty else { return false }
-        let surnameAcross = bestSimilarity(a.surname, b.givenName) >= 0.9 || sharesGroup(a.surnameAsGivenGroups, b.givenGroups)
-        let givenAcross = bestSimilarity(a.givenName, b.surname) >= 0.9 || sharesGroup(a.givenGroups, b.surnameAsGivenGroups)
+    mutating func isSwapped(_ a: PreparedRecord, _ b: PreparedRecord) -> Bool {
+        guard a.givenName != 0, b.givenName != 0, a.surname != 0, b.surname != 0 else { return false }
+        let surnameAcross = similarity(a.surname, b.givenName) >= 0.9 || sharesGroup(a.surname, b.givenName, .givenName)
+        let givenAcross = similarity(a.givenName, b.surname) >= 0.9 || sharesGroup(a.givenName, b.surname, .givenName)
         return surnameAcross && givenAcross
     }
 
-    static func bestSimilarity(_ a: [[UInt8]], _ b: [[UInt8]]) -> Double {
-        var best = 0.0
-        for x in a {
-            for y in b {
-                best = max(best, Similarity.jaroWinkler(x, y))
-                if best == 1 { return 1 }
-            }
-        }
+    /// The best Jaro–Winkler similarity between any key of one name and any key of the other.
+    mutating func similarity(_ a: Int32, _ b: Int32) -> Float {
+        if a == b { return 1 }
+        let pair = a < b ? UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)) : UInt64(UInt32(b)) << 32 | UInt64(UInt32(a))
+        let slot = Int(truncatingIfNeeded: (pair &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - cacheBits))
+        if cachedPairs[slot] == pair { return cachedSimilarities[slot] }
+        let best = names.bestSimilarity(a, b)
+        cachedPairs[slot] = pair
+        cachedSimilarities[slot] = best
         return best
     }
 
-    static func sharesGroup(_ a: [Int32], _ b: [Int32]) -> Bool {
-        var i = 0
-        var j = 0
-        while i < a.count && j < b.count {
-            if a[i] == b[j] { return true }
-            if a[i] < b[j] { i += 1 } else { j += 1 }
+    func sharesGroup(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
+        let groups = names.nameGroups[kind.rawValue]
+        var i = Int(groups.starts[Int(a)])
+        let iEnd = Int(groups.starts[Int(a) + 1])
+        var j = Int(groups.starts[Int(b)])
+        let jEnd = Int(groups.starts[Int(b) + 1])
+        while i < iEnd && j < jEnd {
+            let x = groups.values[i]
+            let y = groups.values[j]
+            if x == y { return true }
+            if x < y { i += 1 } else { j += 1 }
         }
         return false
     }
 
-    static func surname(_ a: [[UInt8]], _ b: [[UInt8]]) -> UInt8 {
-        guard !a.isEmpty, !b.isEmpty else { return 0 }
-        let similarity = bestSimilarity(a, b)
+    mutating func surname(_ a: Int32, _ b: Int32) -> UInt8 {
+        guard a != 0, b != 0 else { return 0 }
+        let similarity = similarity(a, b)
         if similarity == 1 { return 1 }
         if similarity >= 0.95 { return 2 }
         if similarity >= 0.88 { return 3 }
@@ -129,61 +158,106 @@ enum Comparator {
         return 5
     }
 
-    static func givenName(_ a: PreparedRecord, _ b: PreparedRecord) -> UInt8 {
-        givenName(a.givenName, a.givenGroups, b.givenName, b.givenGroups)
-    }
-
-    static func givenName(_ a: [[UInt8]], _ aGroups: [Int32], _ b: [[UInt8]], _ bGroups: [Int32]) -> UInt8 {
-        guard !a.isEmpty, !b.isEmpty else { return 0 }
-        let similarity = bestSimilarity(a, b)
+    mutating func givenName(_ a: Int32, _ b: Int32) -> UInt8 {
+        guard a != 0, b != 0 else { return 0 }
+        let similarity = similarity(a, b)
         if similarity == 1 { return 1 }
-        if sharesGroup(aGroups, bGroups) { return 2 }
+        if sharesGroup(a, b, .givenName) { return 2 }
         if similarity >= 0.90 { return 3 }
-        let shortest = min(a[0].count, b[0].count)
-        if shortest == 1, a[0].first == b[0].first { return 4 }
+        if names.isInitial(of: a, fitting: b) { return 4 }
         return 5
     }
 
-    static func patronymic(_ a: PreparedRecord, _ b: PreparedRecord) -> UInt8 {
-        aliasedName(a.patronymic, a.patronymicGroups, b.patronymic, b.patronymicGroups)
-    }
-
     /// Levels of a name the alias tables know (a patronymic, a place): same, alias, similar, different.
-    static func aliasedName(_ a: [[UInt8]], _ aGroups: [Int32], _ b: [[UInt8]], _ bGroups: [Int32]) -> UInt8 {
-        guard !a.isEmpty, !b.isEmpty else { return 0 }
-        let similarity = bestSimilarity(a, b)
+    mutating func aliasedName(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> UInt8 {
+        guard a != 0, b != 0 else { return 0 }
+        let similarity = similarity(a, b)
         if similarity == 1 { return 1 }
-        if sharesGroup(aGroups, bGroups) { return 2 }
+        if sharesGroup(a, b, kind) { return 2 }
         if similarity >= 0.88 { return 3 }
         return 4
     }
 
-    static func dateOfBirth(_ a: PartialDate?, _ b: PartialDate?) -> UInt8 {
-        guard let a, let b else { return 0 }
-        if a == b, a.precision == .day { return 1 }
-        if let swapped = a.dayMonthSwapped, swapped == b { return 2 }
-        if a.precision == .day, b.precision == .day {
-            if abs(a.earliestDay - b.earliestDay) == 1 { return 3 }
-            if abs(a.year - b.year) == 1, a.month == b.month, a.day == b.day { return 6 }
-            return a.year == b.year ? 7 : 8
+    /// Dates packed as in `PreparedRecord.dateOfBirth`.
+    static func dateOfBirth(_ a: Int32, _ b: Int32) -> UInt8 {
+        guard a != 0, b != 0 else { return 0 }
+        let (aYear, aMonth, aDay) = (Int(a / 10_000), Int(a / 100 % 100), Int(a % 100))
+        let (bYear, bMonth, bDay) = (Int(b / 10_000), Int(b / 100 % 100), Int(b % 100))
+        if aDay != 0, bDay != 0 {
+            if a == b { return 1 }
+            if aYear == bYear, aMonth == bDay, aDay == bMonth { return 2 }
+            if abs(aYear - bYear) <= 1,
+                abs(
+                    PartialDate.dayNumber(year: aYear, month: aMonth, day: aDay)
+                        - PartialDate.dayNumber(year: bYear, month: bMonth, day: bDay)) == 1
+            {
+                return 3
+            }
+            if abs(aYear - bYear) == 1, aMonth == bMonth, aDay == bDay { return 6 }
+            return aYear == bYear ? 7 : 8
         }
-        guard a.year == b.year else { return 8 }
-        if a.month != nil, b.month != nil { return a.month == b.month ? 4 : 7 }
+        guard aYear == bYear else { return 8 }
+        if aMonth != 0, bMonth != 0 { return aMonth == bMonth ? 4 : 7 }
         return 5
     }
 
-    static func place(_ a: PreparedRecord, _ b: PreparedRecord) -> UInt8 {
-        aliasedName(a.place, a.placeGroups, b.place, b.placeGroups)
-    }
-
-    static func serviceNumber(_ a: [UInt8], _ b: [UInt8]) -> UInt8 {
-        guard !a.isEmpty, !b.isEmpty else { return 0 }
+    func serviceNumber(_ a: Int32, _ b: Int32) -> UInt8 {
+        guard a != 0, b != 0 else { return 0 }
         if a == b { return 1 }
-        return Similarity.damerauLevenshtein(a, b) <= 1 ? 2 : 3
+        let documents = records.documents.documents
+        let distance = documents.values.withUnsafeBufferPointer { bytes in
+            Similarity.damerauLevenshtein(
+                UnsafeBufferPointer(rebasing: bytes[Int(documents.starts[Int(a)])..<Int(documents.starts[Int(a) + 1])]),
+                UnsafeBufferPointer(rebasing: bytes[Int(documents.starts[Int(b)])..<Int(documents.starts[Int(b) + 1])])
+            )
+        }
+        return distance <= 1 ? 2 : 3
     }
 
-    static func unit(_ a: [UInt8], _ b: [UInt8]) -> UInt8 {
-        guard !a.isEmpty, !b.isEmpty else { return 0 }
+    static func unit(_ a: Int32, _ b: Int32) -> UInt8 {
+        guard a != 0, b != 0 else { return 0 }
         return a == b ? 1 : 2
+    }
+}
+
+extension NameTable {
+    /// The best Jaro–Winkler similarity between any key of one name and any key of the other.
+    func bestSimilarity(_ a: Int32, _ b: Int32) -> Float {
+        let aKeys = Int(nameKeys.starts[Int(a)])..<Int(nameKeys.starts[Int(a) + 1])
+        let bKeys = Int(nameKeys.starts[Int(b)])..<Int(nameKeys.starts[Int(b) + 1])
+        for x in aKeys {
+            for y in bKeys where nameKeys.values[x] == nameKeys.values[y] { return 1 }
+        }
+        return keys.values.withUnsafeBufferPointer { bytes in
+            var best = 0.0
+            for x in aKeys {
+                let xKey = Int(nameKeys.values[x])
+                let xBytes = UnsafeBufferPointer(rebasing: bytes[Int(keys.starts[xKey])..<Int(keys.starts[xKey + 1])])
+                for y in bKeys {
+                    let yKey = Int(nameKeys.values[y])
+                    let yBytes = UnsafeBufferPointer(rebasing: bytes[Int(keys.starts[yKey])..<Int(keys.starts[yKey + 1])])
+                    let bound = Similarity.jaroWinklerBound(xBytes, yBytes, keyLetters[xKey], keyLetters[yKey])
+                    if bound < Self.lowestSimilarityThatMatters {
+                        best = max(best, bound)
+                    } else {
+                        best = max(best, Similarity.jaroWinkler(xBytes, yBytes))
+                    }
+                }
+            }
+            return Float(best)
+        }
+    }
+
+    /// No comparison distinguishes similarities below this; under it `bestSimilarity` may return
+    /// an upper bound instead of the exact value, which spares most pairs of different names
+    /// the full Jaro–Winkler computation.
+    static let lowestSimilarityThatMatters = 0.8
+
+    /// Whether one name is a single letter that begins the other ("I." and "Ivan").
+    func isInitial(of a: Int32, fitting b: Int32) -> Bool {
+        guard let aKey = nameKeys[Int(a)].first, let bKey = nameKeys[Int(b)].first else { return false }
+        let aLetters = keys[Int(aKey)]
+        let bLetters = keys[Int(bKey)]
+        return min(aLetters.count, bLetters.count) == 1 && aLetters.first == bLetters.first
     }
 }

@@ -11,7 +11,8 @@ public struct LinkIndex: Sendable {
         public var probability: Double
     }
 
-    let records: [PreparedRecord]
+    /// Grows with the spellings of the records scored against it, never with the records.
+    var records: PreparedRecords
     let blocks: BlockIndex
     public let model: MatchModel
     let knowledge: MatchKnowledge
@@ -19,16 +20,17 @@ public struct LinkIndex: Sendable {
     public var count: Int { records.count }
 
     /// The records of the index that may describe the same person as `input`, most likely first,
-    /// down to `floor`.
-    public func matches(for input: MatchInput, floor: Double = 0.01) -> [Match] {
-        var cache = KeyCache()
-        let record = PreparedRecord(input, knowledge: knowledge, cache: &cache)
+    /// down to `floor`. Names the index has not seen are added to its name tables.
+    public mutating func matches(for input: MatchInput, floor: Double = 0.01) -> [Match] {
+        let record = records.prepare(input, knowledge: knowledge)
         var candidates: [Int32] = []
-        blocks.candidates(of: record, into: &candidates)
+        blocks.candidates(of: record, in: records, into: &candidates)
+        var comparator = Comparator(records, cacheBits: 6)
         var found: [Match] = []
         for candidate in candidates {
             let other = records[Int(candidate)]
-            let probability = MatchModel.probability(weight: model.score(Comparator.compare(record, other), record, other))
+            let weight = model.score(comparator.compare(record, other), record, other, names: records.names)
+            let probability = MatchModel.probability(weight: weight)
             if probability >= floor { found.append(Match(index: Int(candidate), probability: probability)) }
         }
         return found.sorted { $0.probability != $1.probability ? $0.probability > $1.probability : $0.index < $1.index }
@@ -38,10 +40,8 @@ public struct LinkIndex: Sendable {
 extension Linker {
     /// Loads records for incremental scoring with a model trained by `deduplicate`.
     public func index(_ inputs: [MatchInput], model: MatchModel) async -> LinkIndex {
-        let records = await prepare(inputs)
-        return LinkIndex(
-            records: records, blocks: BlockIndex(records: records, maxBlockSize: settings.maxBlockSize), model: model,
-            knowledge: knowledge
-        )
+        let records = await PreparedRecords(inputs, knowledge: knowledge, workers: settings.workers)
+        let blocks = await BlockIndex(records, maxBlockSize: settings.maxBlockSize, forOutsiders: true, workers: settings.workers)
+        return LinkIndex(records: records, blocks: blocks, model: model, knowledge: knowledge)
     }
 }

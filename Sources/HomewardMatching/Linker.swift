@@ -60,149 +60,139 @@ public struct Linker: Sendable {
     /// Deduplicates one list or register against itself.
     public func deduplicate(_ inputs: [MatchInput], progress: @Sendable (String) -> Void = { _ in }) async -> LinkageResult {
         progress("preparing \(inputs.count) records")
-        let records = await prepare(inputs)
+        let records = await PreparedRecords(inputs, knowledge: knowledge, workers: settings.workers)
         progress("blocking and comparing candidate pairs")
-        // The index lives only for the comparisons: at a million records it is most of a gigabyte.
-        let compared = await compareCandidates(records, blocks: BlockIndex(records: records, maxBlockSize: settings.maxBlockSize))
+        // The index lives only for the comparisons.
+        let compared = await compareCandidates(
+            records, blocks: await BlockIndex(records, maxBlockSize: settings.maxBlockSize, workers: settings.workers))
         progress("training on \(compared.count) candidate pairs")
-        var model = MatchModel(u: estimateU(records))
-        model.termFrequencies = termFrequencies(records)
+        var model = MatchModel(u: await estimateU(records))
+        let frequencies = termFrequencies(records)
+        model.termFrequencies = frequencies.byKey
         var patterns: [UInt32: Int] = [:]
-        for pattern in compared.patterns { patterns[pattern, default: 0] += 1 }
+        for part in compared.parts {
+            for pattern in part.patterns { patterns[pattern, default: 0] += 1 }
+        }
         model.train(patterns: patterns, recordCount: records.count)
         progress("scoring and clustering")
-        let probabilities = await score(compared, records: records, model: model)
+        let probabilities = await score(compared, records: records, frequenciesByName: frequencies.byName, model: model)
         var result = LinkageResult(
             left: [], right: [], probability: [], clusters: [], model: model, candidatePairs: compared.count,
             pairsForReview: 0
         )
         var clusters = UnionFind(count: records.count)
-        let reportsAll = settings.reportFloor <= 0
-        if reportsAll {
-            result.left = compared.left
-            result.right = compared.right
-            result.probability = probabilities
-        }
         let floor = Float(settings.reportFloor)
         let threshold = Float(settings.threshold)
         let reviewFloor = Float(settings.reviewFloor)
-        for index in probabilities.indices {
-            let probability = probabilities[index]
-            if !reportsAll, probability >= floor {
-                result.left.append(compared.left[index])
-                result.right.append(compared.right[index])
-                result.probability.append(probability)
-            }
-            if probability >= threshold {
-                clusters.union(Int(compared.left[index]), Int(compared.right[index]))
-            } else if probability >= reviewFloor {
-                result.pairsForReview += 1
+        let reported = settings.reportFloor <= 0 ? compared.count : 0
+        result.left.reserveCapacity(reported)
+        result.right.reserveCapacity(reported)
+        result.probability.reserveCapacity(reported)
+        for (part, partProbabilities) in zip(compared.parts, probabilities) {
+            for index in part.left.indices {
+                let probability = partProbabilities[index]
+                let left = part.left[index]
+                let right = part.right[index]
+                if probability >= floor {
+                    result.left.append(left)
+                    result.right.append(right)
+                    result.probability.append(probability)
+                }
+                if probability >= threshold {
+                    clusters.union(Int(left), Int(right))
+                } else if probability >= reviewFloor {
+                    result.pairsForReview += 1
+                }
             }
         }
         result.clusters = (0..<records.count).map { Int32(clusters.find($0)) }
         return result
     }
 
-    /// Every compared pair's probability. A pair's weight depends only on its agreement pattern,
-    /// except for term-frequency adjustments: patterns are weighed once, frequencies looked up
-    /// once per record, and the pairs scored in parallel.
-    func score(_ compared: ComparedPairs, records: [PreparedRecord], model: MatchModel) async -> [Float] {
+    /// Every compared pair's probability, part by part. A pair's weight depends only on its
+    /// agreement pattern, except for term-frequency adjustments: patterns are weighed once,
+    /// frequencies looked up once per name, and the parts scored in parallel.
+    func score(
+        _ compared: ComparedPairs, records: PreparedRecords, frequenciesByName: [[Double]], model: MatchModel
+    ) async -> [[Float]] {
         var patternWeights: [UInt32: Double] = [:]
-        for pattern in compared.patterns where patternWeights[pattern] == nil {
-            patternWeights[pattern] = model.patternWeight(LevelVector(pattern: pattern))
+        for part in compared.parts {
+            for pattern in part.patterns where patternWeights[pattern] == nil {
+                patternWeights[pattern] = model.patternWeight(LevelVector(pattern: pattern))
+            }
         }
-        let frequencies = MatchModel.adjustedFields.map { field in records.map { model.frequency(field, of: $0) } }
         let weights = patternWeights
-        let chunks = chunkRanges(count: compared.count, parts: settings.workers * 8)
         return await withTaskGroup(of: (Int, [Float]).self) { group in
-            for (number, range) in chunks.enumerated() {
+            for (number, part) in compared.parts.enumerated() {
                 group.addTask {
-                    var part = [Float]()
-                    part.reserveCapacity(range.count)
-                    for index in range {
-                        let pattern = compared.patterns[index]
+                    var probabilities = [Float]()
+                    probabilities.reserveCapacity(part.count)
+                    for index in part.left.indices {
+                        let pattern = part.patterns[index]
                         var weight = weights[pattern]!
                         let vector = LevelVector(pattern: pattern)
-                        let left = Int(compared.left[index])
-                        let right = Int(compared.right[index])
+                        let left = records[Int(part.left[index])]
+                        let right = records[Int(part.right[index])]
                         for (position, field) in MatchModel.adjustedFields.enumerated() where vector[field] == 1 {
-                            weight += model.adjustment(
-                                field, agreeingOn: max(frequencies[position][left], frequencies[position][right]))
+                            let frequencies = frequenciesByName[position]
+                            let frequency = max(
+                                frequencies[Int(left.name(field))], frequencies[Int(right.name(field))])
+                            weight += model.adjustment(field, agreeingOn: frequency)
                         }
-                        part.append(Float(MatchModel.probability(weight: weight)))
+                        probabilities.append(Float(MatchModel.probability(weight: weight)))
                     }
-                    return (number, part)
+                    return (number, probabilities)
                 }
             }
-            var parts = [[Float]](repeating: [], count: chunks.count)
-            for await (number, part) in group { parts[number] = part }
-            var all = [Float]()
-            all.reserveCapacity(compared.count)
-            for number in parts.indices {
-                all.append(contentsOf: parts[number])
-                parts[number] = []
-            }
+            var all = [[Float]](repeating: [], count: compared.parts.count)
+            for await (number, probabilities) in group { all[number] = probabilities }
             return all
         }
     }
 
     /// Explains how the model scores two records.
     public func explain(_ a: MatchInput, _ b: MatchInput, model: MatchModel) -> PairExplanation {
-        var cache = KeyCache()
-        let left = PreparedRecord(a, knowledge: knowledge, cache: &cache)
-        let right = PreparedRecord(b, knowledge: knowledge, cache: &cache)
-        return model.explain(Comparator.compare(left, right), left, right)
+        var records = PreparedRecords()
+        let left = records.prepare(a, knowledge: knowledge)
+        let right = records.prepare(b, knowledge: knowledge)
+        var comparator = Comparator(records)
+        return model.explain(comparator.compare(left, right), left, right, names: records.names)
     }
 
     // MARK: Stages
 
-    func prepare(_ inputs: [MatchInput]) async -> [PreparedRecord] {
-        let knowledge = knowledge
-        let chunks = chunkRanges(count: inputs.count, parts: settings.workers * 4)
-        let prepared = await withTaskGroup(of: (Int, [PreparedRecord]).self) { group in
-            for (number, range) in chunks.enumerated() {
-                group.addTask {
-                    var cache = KeyCache()
-                    return (number, inputs[range].map { PreparedRecord($0, knowledge: knowledge, cache: &cache) })
-                }
-            }
-            var parts = [[PreparedRecord]](repeating: [], count: chunks.count)
-            for await (number, part) in group { parts[number] = part }
-            return parts
-        }
-        return prepared.flatMap { $0 }
-    }
-
+    /// Candidate pairs with their agreement patterns, in parts as the workers found them: at a
+    /// million records there are tens of millions, and joining the parts would hold them twice.
     struct ComparedPairs: Sendable {
-        var left: [Int32] = []
-        var right: [Int32] = []
-        var patterns: [UInt32] = []
-        var count: Int { left.count }
-
-        mutating func append(contentsOf other: ComparedPairs) {
-            left.append(contentsOf: other.left)
-            right.append(contentsOf: other.right)
-            patterns.append(contentsOf: other.patterns)
+        struct Part: Sendable {
+            var left: [Int32] = []
+            var right: [Int32] = []
+            var patterns: [UInt32] = []
+            var count: Int { left.count }
         }
+
+        var parts: [Part] = []
+        var count: Int { parts.reduce(0) { $0 + $1.count } }
     }
 
-    func compareCandidates(_ records: [PreparedRecord], blocks: BlockIndex) async -> ComparedPairs {
+    func compareCandidates(_ records: PreparedRecords, blocks: BlockIndex) async -> ComparedPairs {
         // Small chunks interleave cheap and expensive stretches of the input across workers.
         let chunks = chunkRanges(count: records.count, parts: max(1, records.count / 2_000))
-        return await withTaskGroup(of: (Int, ComparedPairs).self) { group in
+        return await withTaskGroup(of: (Int, ComparedPairs.Part).self) { group in
             var next = 0
-            var results = [ComparedPairs?](repeating: nil, count: chunks.count)
+            var parts = [ComparedPairs.Part](repeating: ComparedPairs.Part(), count: chunks.count)
             func submit(_ number: Int) {
                 let range = chunks[number]
                 group.addTask {
-                    var found = ComparedPairs()
+                    var found = ComparedPairs.Part()
+                    var comparator = Comparator(records)
                     var candidates: [Int32] = []
                     for left in range {
                         blocks.candidates(of: left, into: &candidates)
                         for right in candidates {
                             found.left.append(Int32(left))
                             found.right.append(right)
-                            found.patterns.append(Comparator.compare(records[left], records[Int(right)]).pattern)
+                            found.patterns.append(comparator.compare(left, Int(right)).pattern)
                         }
                     }
                     return (number, found)
@@ -213,38 +203,48 @@ public struct Linker: Sendable {
                 next += 1
             }
             for await (number, found) in group {
-                results[number] = found
+                parts[number] = found
                 if next < chunks.count {
                     submit(next)
                     next += 1
                 }
             }
-            // Each part is released as soon as it is copied, so the pairs are never held twice.
-            var all = ComparedPairs()
-            let total = results.reduce(0) { $0 + ($1?.count ?? 0) }
-            all.left.reserveCapacity(total)
-            all.right.reserveCapacity(total)
-            all.patterns.reserveCapacity(total)
-            for number in results.indices {
-                if let part = results[number] { all.append(contentsOf: part) }
-                results[number] = nil
-            }
-            return all
+            return ComparedPairs(parts: parts)
         }
     }
 
     /// How often each level occurs among random pairs, which are almost all two different people.
-    func estimateU(_ records: [PreparedRecord]) -> [[Double]] {
+    func estimateU(_ records: PreparedRecords) async -> [[Double]] {
         var counts = MatchField.allCases.map { [Double](repeating: 1, count: $0.levelCount) }
         guard records.count > 1 else { return counts }
-        var random = SplitMix64(seed: 0x5EED)
-        let distinctPairs = records.count * (records.count - 1) / 2
-        for _ in 0..<min(settings.randomPairs, distinctPairs) {
-            let a = Int(random.next() % UInt64(records.count))
-            var b = Int(random.next() % UInt64(records.count - 1))
-            if b >= a { b += 1 }
-            let vector = Comparator.compare(records[a], records[b])
-            for field in MatchField.allCases { counts[field.rawValue][Int(vector[field])] += 1 }
+        let draws = min(settings.randomPairs, records.count * (records.count - 1) / 2)
+        // A fixed number of seeded streams, each drawing its share: the result depends neither
+        // on the number of cores nor on which finishes first.
+        let workers = 8
+        let partial = await withTaskGroup(of: [[Double]].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var counts = MatchField.allCases.map { [Double](repeating: 0, count: $0.levelCount) }
+                    var random = SplitMix64(seed: 0x5EED &+ UInt64(worker))
+                    var comparator = Comparator(records)
+                    for _ in 0..<(draws / workers + (worker < draws % workers ? 1 : 0)) {
+                        let a = Int(random.next() % UInt64(records.count))
+                        var b = Int(random.next() % UInt64(records.count - 1))
+                        if b >= a { b += 1 }
+                        let vector = comparator.compare(a, b)
+                        for field in MatchField.allCases { counts[field.rawValue][Int(vector[field])] += 1 }
+                    }
+                    return counts
+                }
+            }
+            var all: [[[Double]]] = []
+            for await counts in group { all.append(counts) }
+            return all
+        }
+        for part in partial {
+            for field in MatchField.allCases {
+                for level in counts[field.rawValue].indices { counts[field.rawValue][level] += part[field.rawValue][level] }
+            }
         }
         return counts.map { levels in
             let observed = levels.dropFirst().reduce(0, +)
@@ -252,32 +252,28 @@ public struct Linker: Sendable {
         }
     }
 
-    func termFrequencies(_ records: [PreparedRecord]) -> [MatchField: [[UInt8]: Double]] {
-        var result: [MatchField: [[UInt8]: Double]] = [:]
+    /// How often each surname, given name and place occurs, by its first key: for the model (by
+    /// the key's bytes) and for scoring (by name number, one look-up per name).
+    func termFrequencies(_ records: PreparedRecords) -> (byKey: [MatchField: [[UInt8]: Double]], byName: [[Double]]) {
+        let names = records.names
+        var byKey: [MatchField: [[UInt8]: Double]] = [:]
+        var byName: [[Double]] = []
         for field in MatchModel.adjustedFields {
-            var counts: [[UInt8]: Int] = [:]
+            var counts = [Int](repeating: 0, count: names.keys.count)
             var total = 0
-            for record in records {
-                let key: [UInt8]? =
-                    switch field {
-                    case .surname: record.surname.first
-                    case .givenName: record.givenName.first
-                    default: record.place.first
-                    }
-                if let key {
-                    counts[key, default: 0] += 1
+            for record in records.records {
+                if let key = names.nameKeys[Int(record.name(field))].first {
+                    counts[Int(key)] += 1
                     total += 1
                 }
             }
-            result[field] = counts.mapValues { Double($0) / Double(max(total, 1)) }
+            let share = counts.map { Double($0) / Double(max(total, 1)) }
+            var frequencies: [[UInt8]: Double] = [:]
+            for key in counts.indices where counts[key] > 0 { frequencies[Array(names.keys[key])] = share[key] }
+            byKey[field] = frequencies
+            byName.append((0..<names.nameCount).map { name in names.nameKeys[name].first.map { share[Int($0)] } ?? 0 })
         }
-        return result
-    }
-
-    func chunkRanges(count: Int, parts: Int) -> [Range<Int>] {
-        let parts = max(1, min(parts, count))
-        let size = (count + parts - 1) / max(parts, 1)
-        return stride(from: 0, to: count, by: max(size, 1)).map { $0..<min($0 + size, count) }
+        return (byKey, byName)
     }
 }
 

@@ -166,8 +166,8 @@ public struct MatchModel: Sendable {
 
     /// A pair's weight: the prior, each field's level, and term-frequency adjustments for exact
     /// agreement on a value whose frequency is known.
-    func score(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord) -> Double {
-        Self.adjustedFields.reduce(patternWeight(vector)) { $0 + termFrequencyAdjustment($1, vector, a, b) }
+    func score(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord, names: NameTable) -> Double {
+        Self.adjustedFields.reduce(patternWeight(vector)) { $0 + termFrequencyAdjustment($1, vector, a, b, names: names) }
     }
 
     /// The prior and every field's level: all of a pair's weight that depends on its pattern alone.
@@ -180,9 +180,11 @@ public struct MatchModel: Sendable {
         MatchField.allCases.reduce(0) { $0 + weight($1, level: Int(vector[$1])) }
     }
 
-    func termFrequencyAdjustment(_ field: MatchField, _ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord) -> Double {
+    func termFrequencyAdjustment(
+        _ field: MatchField, _ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord, names: NameTable
+    ) -> Double {
         guard vector[field] == 1 else { return 0 }
-        return adjustment(field, agreeingOn: max(frequency(field, of: a), frequency(field, of: b)))
+        return adjustment(field, agreeingOn: max(frequency(field, of: a, names: names), frequency(field, of: b, names: names)))
     }
 
     /// Replaces the average chance of agreeing on a field (u) by the chance of agreeing on a
@@ -193,17 +195,8 @@ public struct MatchModel: Sendable {
     }
 
     /// How often a record's value of the field occurs; 0 when unknown or missing.
-    func frequency(_ field: MatchField, of record: PreparedRecord) -> Double {
-        Self.termKey(field, record).flatMap { termFrequencies[field]?[$0] } ?? 0
-    }
-
-    static func termKey(_ field: MatchField, _ record: PreparedRecord) -> [UInt8]? {
-        switch field {
-        case .surname: record.surname.first
-        case .givenName: record.givenName.first
-        case .placeOfBirth: record.place.first
-        default: nil
-        }
+    func frequency(_ field: MatchField, of record: PreparedRecord, names: NameTable) -> Double {
+        names.firstKey(of: record.name(field)).flatMap { termFrequencies[field]?[$0] } ?? 0
     }
 
     public static func probability(weight: Double) -> Double { 1 / (1 + pow(2, -weight)) }
@@ -242,17 +235,17 @@ public struct PairExplanation: Sendable, Equatable {
 }
 
 extension MatchModel {
-    func explain(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord) -> PairExplanation {
+    func explain(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord, names: NameTable) -> PairExplanation {
         let contributions = MatchField.allCases.map { field in
             let level = Int(vector[field])
-            let adjustment = termFrequencyAdjustment(field, vector, a, b)
+            let adjustment = termFrequencyAdjustment(field, vector, a, b, names: names)
             return PairExplanation.Contribution(
                 field: field,
                 level: level == 0 ? "missing" : field.levels[level - 1],
                 weight: weight(field, level: level) + adjustment
             )
         }
-        let total = score(vector, a, b)
+        let total = score(vector, a, b, names: names)
         return PairExplanation(
             prior: priorWeight, contributions: contributions, weight: total, probability: Self.probability(weight: total)
         )

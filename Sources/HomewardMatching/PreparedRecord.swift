@@ -74,35 +74,162 @@ public struct MatchKnowledge: Sendable {
     }
 }
 
-/// A record reduced to the keys the comparisons use, computed once.
-struct PreparedRecord: Sendable {
-    var surname: [[UInt8]]
-    var givenName: [[UInt8]]
-    var givenGroups: [Int32]
-    /// The given-name groups of what stands in the surname field, for records whose two names
-    /// were typed into each other's fields.
-    var surnameAsGivenGroups: [Int32]
-    var patronymic: [[UInt8]]
-    var patronymicGroups: [Int32]
-    var dateOfBirth: PartialDate?
-    var place: [[UInt8]]
-    var placeGroups: [Int32]
-    var serviceNumber: [UInt8]
-    var unit: [UInt8]
+/// Which alias table a name is looked up in.
+enum AliasKind: Int, CaseIterable {
+    case givenName, patronymic, place
 
-    init(_ input: MatchInput, knowledge: MatchKnowledge, cache: inout KeyCache) {
-        surname = cache.keys(input.surname)
-        givenName = cache.keys(input.givenName)
-        givenGroups = knowledge.givenNames.groups(of: givenName)
-        surnameAsGivenGroups = knowledge.givenNames.groups(of: surname)
-        patronymic = cache.keys(input.patronymic)
-        patronymicGroups = knowledge.patronymics.groups(of: patronymic)
-        dateOfBirth = PartialDate(input.dateOfBirth.trimmingCharacters(in: .whitespaces))
-        place = cache.keys(input.placeOfBirth)
-        placeGroups = knowledge.places.groups(of: place)
-        serviceNumber = Self.documentNumber(input.serviceNumber)
-        unit = Self.documentNumber(input.unit)
+    func index(in knowledge: MatchKnowledge) -> AliasIndex {
+        switch self {
+        case .givenName: knowledge.givenNames
+        case .patronymic: knowledge.patronymics
+        case .place: knowledge.places
+        }
     }
+}
+
+/// Lists of small values end to end, with where each list starts: one allocation for millions of
+/// short lists.
+struct FlatLists<Element: BitwiseCopyable & Sendable>: Sendable {
+    private(set) var starts: [Int32] = [0]
+    private(set) var values: [Element] = []
+
+    init() {}
+
+    init(starts: [Int32], values: [Element]) {
+        self.starts = starts
+        self.values = values
+    }
+
+    var count: Int { starts.count - 1 }
+
+    mutating func append(_ list: some Collection<Element>) {
+        values.append(contentsOf: list)
+        starts.append(Int32(values.count))
+    }
+
+    subscript(list: Int) -> ArraySlice<Element> { values[Int(starts[list])..<Int(starts[list + 1])] }
+}
+
+/// Every distinct name text of a set of records (surnames, given names, patronymics and places
+/// alike), reduced once to its phonetic keys and alias groups. Records refer to names by number:
+/// a million records have a few hundred thousand distinct names, and records without references
+/// can be compared on every core without reference counting.
+struct NameTable: Sendable {
+    /// Distinct keys, each once, with what blocking hashes of each: the key itself, the key with
+    /// each letter deleted in turn, and its first three letters (0 when shorter).
+    private(set) var keys = FlatLists<UInt8>()
+    private(set) var keyHash: [UInt64] = []
+    /// Each key's letters, for a quick bound on similarity.
+    private(set) var keyLetters: [UInt64] = []
+    private(set) var keyPrefixHash: [UInt64] = []
+    private(set) var keyVariantHashes = FlatLists<UInt64>()
+    private var keyNumbers: [[UInt8]: Int32] = [:]
+
+    /// Distinct texts ("names"); name 0 is the empty text.
+    private(set) var nameKeys = FlatLists<Int32>()
+    private(set) var nameGroups = AliasKind.allCases.map { _ in FlatLists<Int32>() }
+    private var nameNumbers: [String: Int32] = ["": 0]
+
+    init() {
+        nameKeys.append([])
+        for kind in AliasKind.allCases { nameGroups[kind.rawValue].append([]) }
+    }
+
+    var nameCount: Int { nameKeys.count }
+
+    /// The number of a text already in the table.
+    func number(of text: String) -> Int32? { nameNumbers[text] }
+
+    /// Adds texts not yet in the table, reducing them in parallel, and returns every text's number.
+    mutating func intern(_ texts: [String], knowledge: MatchKnowledge, workers: Int) async -> [Int32] {
+        var numbers = [Int32](repeating: 0, count: texts.count)
+        var fresh: [String] = []
+        var next = Int32(nameCount)
+        for (position, text) in texts.enumerated() {
+            if let known = nameNumbers[text] {
+                numbers[position] = known
+            } else {
+                nameNumbers[text] = next
+                numbers[position] = next
+                fresh.append(text)
+                next += 1
+            }
+        }
+        let reduced = await parallelMap(fresh, workers: workers) { Self.reduce($0, knowledge: knowledge) }
+        for name in reduced { add(name) }
+        return numbers
+    }
+
+    /// Adds one text if it is new; for records arriving one at a time.
+    mutating func intern(_ text: String, knowledge: MatchKnowledge) -> Int32 {
+        if let known = nameNumbers[text] { return known }
+        let number = Int32(nameCount)
+        nameNumbers[text] = number
+        add(Self.reduce(text, knowledge: knowledge))
+        return number
+    }
+
+    private struct ReducedName: Sendable {
+        var keys: [[UInt8]]
+        var groups: [[Int32]]
+    }
+
+    private static func reduce(_ text: String, knowledge: MatchKnowledge) -> ReducedName {
+        let keys = PhoneticKey.keys(text).filter { !$0.isEmpty }
+        return ReducedName(keys: keys, groups: AliasKind.allCases.map { $0.index(in: knowledge).groups(of: keys) })
+    }
+
+    private mutating func add(_ name: ReducedName) {
+        let numbers = name.keys.map { keyNumber($0) }
+        nameKeys.append(numbers)
+        for kind in AliasKind.allCases { nameGroups[kind.rawValue].append(name.groups[kind.rawValue]) }
+    }
+
+    private mutating func keyNumber(_ key: [UInt8]) -> Int32 {
+        if let known = keyNumbers[key] { return known }
+        let number = Int32(keys.count)
+        keyNumbers[key] = number
+        keys.append(key)
+        keyHash.append(BlockIndex.hash(key))
+        keyLetters.append(Similarity.letterSet(key))
+        keyPrefixHash.append(key.count >= 3 ? BlockIndex.hash(key.prefix(3)) : 0)
+        keyVariantHashes.append(BlockIndex.oneLetterDeleted(key).map(BlockIndex.hash))
+        return number
+    }
+
+    /// The bytes of a name's first key, its spelling as blocking and frequencies see it.
+    func firstKey(of name: Int32) -> [UInt8]? {
+        nameKeys[Int(name)].first.map { Array(keys[Int($0)]) }
+    }
+}
+
+/// Service numbers and units, each distinct spelling once, compared as document numbers.
+struct DocumentTable: Sendable {
+    /// Number 0 is "none".
+    private(set) var documents = FlatLists<UInt8>()
+    private(set) var documentHash: [UInt64] = [0]
+    private var numbersByBytes: [[UInt8]: Int32] = [[]: 0]
+    private var numbersByText: [String: Int32] = ["": 0]
+
+    init() { documents.append([]) }
+
+    mutating func intern(_ text: String) -> Int32 {
+        if let known = numbersByText[text] { return known }
+        let bytes = Self.documentNumber(text)
+        let number: Int32
+        if let known = numbersByBytes[bytes] {
+            number = known
+        } else {
+            number = Int32(documents.count)
+            numbersByBytes[bytes] = number
+            documents.append(bytes)
+            documentHash.append(BlockIndex.hash(bytes))
+        }
+        numbersByText[text] = number
+        return number
+    }
+
+    func length(of document: Int32) -> Int { documents[Int(document)].count }
 
     /// Service numbers and units mix Cyrillic and Latin capitals that look alike ("НТ683194",
     /// "HT683194"); both become the Latin letter, other Cyrillic letters their ICAO form.
@@ -128,16 +255,125 @@ struct PreparedRecord: Sendable {
     ]
 }
 
-/// Names repeat: a register of a million records has a few thousand surnames. Keys are computed
-/// once per distinct spelling.
-struct KeyCache {
-    private var storage: [String: [[UInt8]]] = [:]
+/// A record as the matcher compares it: numbers into the tables, no references.
+struct PreparedRecord: Sendable, BitwiseCopyable {
+    var surname: Int32 = 0
+    var givenName: Int32 = 0
+    var patronymic: Int32 = 0
+    var place: Int32 = 0
+    var serviceNumber: Int32 = 0
+    var unit: Int32 = 0
+    /// The date of birth packed as year × 10,000 + month × 100 + day, unknown parts 0; 0 when missing.
+    var dateOfBirth: Int32 = 0
 
-    mutating func keys(_ text: String) -> [[UInt8]] {
-        if text.isEmpty { return [] }
-        if let known = storage[text] { return known }
-        let keys = PhoneticKey.keys(text)
-        storage[text] = keys
-        return keys
+    /// The name a term-frequency-adjusted field holds.
+    func name(_ field: MatchField) -> Int32 {
+        switch field {
+        case .surname: surname
+        case .givenName: givenName
+        case .placeOfBirth: place
+        default: 0
+        }
     }
+
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, spaces around allowed; anything else, or a date that
+    /// does not exist, counts as missing.
+    static func packedDate(_ text: String) -> Int32 {
+        var parts: [Int] = []
+        var digits = 0
+        var value = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            case UInt8(ascii: "-"):
+                guard digits > 0 else { return 0 }
+                parts.append(value)
+                (value, digits) = (0, 0)
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                continue
+            default:
+                return 0
+            }
+        }
+        guard digits > 0 else { return 0 }
+        parts.append(value)
+        guard (1...3).contains(parts.count), (1...9_999).contains(parts[0]),
+            (try? PartialDate(year: parts[0], month: parts.count > 1 ? parts[1] : nil, day: parts.count > 2 ? parts[2] : nil))
+                != nil
+        else { return 0 }
+        return Int32(parts[0] * 10_000 + (parts.count > 1 ? parts[1] : 0) * 100 + (parts.count > 2 ? parts[2] : 0))
+    }
+}
+
+/// Records with the tables their numbers refer to.
+struct PreparedRecords: Sendable {
+    var names = NameTable()
+    var documents = DocumentTable()
+    var records: [PreparedRecord] = []
+
+    var count: Int { records.count }
+
+    init() {}
+
+    init(_ inputs: [MatchInput], knowledge: MatchKnowledge, workers: Int) async {
+        var texts: [String] = []
+        texts.reserveCapacity(inputs.count * 4)
+        for input in inputs {
+            texts.append(input.surname)
+            texts.append(input.givenName)
+            texts.append(input.patronymic)
+            texts.append(input.placeOfBirth)
+        }
+        let numbers = await names.intern(texts, knowledge: knowledge, workers: workers)
+        let dates = await parallelMap(inputs, workers: workers) { PreparedRecord.packedDate($0.dateOfBirth) }
+        records.reserveCapacity(inputs.count)
+        for (index, input) in inputs.enumerated() {
+            records.append(
+                PreparedRecord(
+                    surname: numbers[index * 4], givenName: numbers[index * 4 + 1], patronymic: numbers[index * 4 + 2],
+                    place: numbers[index * 4 + 3], serviceNumber: documents.intern(input.serviceNumber),
+                    unit: documents.intern(input.unit), dateOfBirth: dates[index]
+                )
+            )
+        }
+    }
+
+    /// Prepares a record that is not one of these, adding its names to the tables.
+    mutating func prepare(_ input: MatchInput, knowledge: MatchKnowledge) -> PreparedRecord {
+        PreparedRecord(
+            surname: names.intern(input.surname, knowledge: knowledge),
+            givenName: names.intern(input.givenName, knowledge: knowledge),
+            patronymic: names.intern(input.patronymic, knowledge: knowledge),
+            place: names.intern(input.placeOfBirth, knowledge: knowledge),
+            serviceNumber: documents.intern(input.serviceNumber), unit: documents.intern(input.unit),
+            dateOfBirth: PreparedRecord.packedDate(input.dateOfBirth)
+        )
+    }
+
+    subscript(index: Int) -> PreparedRecord { records[index] }
+}
+
+/// Maps in order on every core: contiguous chunks, results joined in their order.
+func parallelMap<Element: Sendable, Result: Sendable>(
+    _ items: [Element], workers: Int, _ transform: @escaping @Sendable (Element) -> Result
+) async -> [Result] {
+    let ranges = chunkRanges(count: items.count, parts: max(1, workers) * 4)
+    if ranges.count <= 1 { return items.map(transform) }
+    return await withTaskGroup(of: (Int, [Result]).self) { group in
+        for (number, range) in ranges.enumerated() {
+            group.addTask { (number, items[range].map(transform)) }
+        }
+        var parts = [[Result]](repeating: [], count: ranges.count)
+        for await (number, part) in group { parts[number] = part }
+        return parts.flatMap { $0 }
+    }
+}
+
+/// `count` items cut into at most `parts` contiguous ranges of nearly equal size.
+func chunkRanges(count: Int, parts: Int) -> [Range<Int>] {
+    let parts = max(1, min(parts, count))
+    let size = (count + parts - 1) / parts
+    return stride(from: 0, to: count, by: max(size, 1)).map { $0..<min($0 + size, count) }
 }

@@ -2,20 +2,47 @@
 public enum Similarity {
     /// Jaro–Winkler similarity from 0 to 1, with the usual prefix scale 0.1 over at most 4 letters.
     public static func jaroWinkler(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in jaroWinkler(a, b) } }
+    }
+
+    static func jaroWinkler(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
         if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 1 : 0 }
-        if a == b { return 1 }
+        if a.elementsEqual(b) { return 1 }
         let jaro = jaro(a, b)
         var prefix = 0
         while prefix < min(4, a.count, b.count), a[prefix] == b[prefix] { prefix += 1 }
         return jaro + Double(prefix) * 0.1 * (1 - jaro)
     }
 
-    static func jaro(_ a: [UInt8], _ b: [UInt8]) -> Double {
+    /// The letters of a key as a set of 64 bits (letters may share a bit, which only loosens
+    /// the bound below).
+    static func letterSet(_ key: some Sequence<UInt8>) -> UInt64 {
+        key.reduce(0) { $0 | 1 << UInt64($1 & 63) }
+    }
+
+    /// An upper bound of `jaroWinkler(a, b)`, cheap to compute: no more letters can match than
+    /// each side has letters the other contains, and transpositions only lower the score.
+    static func jaroWinklerBound(
+        _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ aLetters: UInt64, _ bLetters: UInt64
+    ) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return 1 }
+        var aShared = 0
+        for letter in a where bLetters & 1 << UInt64(letter & 63) != 0 { aShared += 1 }
+        var bShared = 0
+        for letter in b where aLetters & 1 << UInt64(letter & 63) != 0 { bShared += 1 }
+        let matches = Double(min(aShared, bShared))
+        let jaro = matches == 0 ? 0 : (matches / Double(a.count) + matches / Double(b.count) + 1) / 3
+        var prefix = 0
+        while prefix < min(4, a.count, b.count), a[prefix] == b[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+
+    static func jaro(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
         let window = max(0, max(a.count, b.count) / 2 - 1)
         return withUnsafeTemporaryAllocation(of: Bool.self, capacity: a.count + b.count) { flags in
             flags.initialize(repeating: false)
             var matches = 0
-            for i in a.indices {
+            for i in 0..<a.count {
                 let low = max(0, i - window)
                 let high = min(b.count - 1, i + window)
                 if low > high { continue }
@@ -29,7 +56,7 @@ public enum Similarity {
             if matches == 0 { return 0 }
             var transpositions = 0
             var k = 0
-            for i in a.indices where flags[i] {
+            for i in 0..<a.count where flags[i] {
                 while !flags[a.count + k] { k += 1 }
                 if a[i] != b[k] { transpositions += 1 }
                 k += 1
@@ -42,24 +69,32 @@ public enum Similarity {
     /// Edit distance counting a swap of two neighbours as one edit (optimal string alignment),
     /// the typing error service numbers suffer most.
     public static func damerauLevenshtein(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in damerauLevenshtein(a, b) } }
+    }
+
+    static func damerauLevenshtein(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         let width = b.count + 1
-        var previousPrevious = [Int](repeating: 0, count: width)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: width)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    best = min(best, previousPrevious[j - 2] + 1)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: width * 3) { rows in
+            // Three rows in turn: the one before the previous, the previous and the current.
+            var previousPrevious = 0
+            var previous = width
+            var current = width * 2
+            for j in 0...b.count { rows[previous + j] = j }
+            for i in 1...a.count {
+                rows[current] = i
+                for j in 1...b.count {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var best = min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        best = min(best, rows[previousPrevious + j - 2] + 1)
+                    }
+                    rows[current + j] = best
                 }
-                current[j] = best
+                (previousPrevious, previous, current) = (previous, current, previousPrevious)
             }
-            (previousPrevious, previous, current) = (previous, current, previousPrevious)
+            return rows[previous + b.count]
         }
-        return previous[b.count]
     }
 }

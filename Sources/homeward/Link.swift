@@ -101,7 +101,7 @@ struct Link: AsyncParsableCommand {
     /// the whole index, as a new statement arriving at the bureau would be.
     func measureIncremental(inputs: [MatchInput], linker: Linker, model: MatchModel, progress: (String) -> Void) async {
         progress("loading \(inputs.count) records as an index")
-        let index = await linker.index(inputs, model: model)
+        var index = await linker.index(inputs, model: model)
         let step = max(1, inputs.count / measureQueries)
         let queries = stride(from: 0, to: inputs.count, by: step).prefix(measureQueries).map { inputs[$0] }
         progress("scoring \(queries.count) records one at a time")

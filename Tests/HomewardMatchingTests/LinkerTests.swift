@@ -140,7 +140,7 @@ struct IncrementalTests {
         let records = LinkerTests.register()
         let linker = Linker(knowledge: LinkerTests.knowledge)
         let batch = await linker.deduplicate(records)
-        let index = await linker.index(Array(records.dropFirst()), model: batch.model)
+        var index = await linker.index(Array(records.dropFirst()), model: batch.model)
         let matches = index.matches(for: records[0], floor: 0.5)
         let ids = Set(matches.map { records.dropFirst()[$0.index + 1].id })
         #expect(ids == ["adversary", "icrc", "returnee"])
@@ -157,7 +157,7 @@ struct IncrementalTests {
         let records = LinkerTests.register()
         let linker = Linker(knowledge: LinkerTests.knowledge)
         let batch = await linker.deduplicate(records)
-        let index = await linker.index(records, model: batch.model)
+        var index = await linker.index(records, model: batch.model)
         let stranger = MatchInput(id: "x", surname: "Зеленчук", givenName: "Остап", dateOfBirth: "1950-01-01")
         #expect(index.matches(for: stranger, floor: 0.01).isEmpty)
     }

@@ -1,0 +1,80 @@
+import HomewardCore
+import Testing
+
+@testable import HomewardMatching
+
+@Suite("Proposing candidate pairs")
+struct BlockingTests {
+    /// Whether linking these records proposes (scores) the pair of the first two.
+    func proposes(_ records: [MatchInput]) async -> Bool {
+        let result = await Linker(knowledge: LinkerTests.knowledge).deduplicate(records)
+        return result.pairs.contains { $0.left == 0 && $0.right == 1 }
+    }
+
+    @Test("both names misspelt, swapped and in another script still meet on the birthday and an initial")
+    func birthdayAndInitial() async {
+        let records = [
+            MatchInput(id: "a", surname: "Носальчук", givenName: "Дмито", dateOfBirth: "2000-04-08"),
+            MatchInput(id: "b", surname: "Dmirii", givenName: "Nosaltchouk", dateOfBirth: "2000-08-04"),
+        ]
+        #expect(await proposes(records + LinkerTests.register().dropFirst(5)))
+    }
+
+    @Test("a rare surname meets on its own; a common one does not")
+    func rareSurname() async {
+        let rare = [
+            MatchInput(id: "a", surname: "Хвостиков", givenName: "Олександр", patronymic: "Михайлович"),
+            MatchInput(id: "b", surname: "Хвостиков", givenName: "Сашк"),
+        ]
+        #expect(await proposes(rare + LinkerTests.register().dropFirst(5)))
+        let common = [
+            MatchInput(id: "a", surname: "Коваленко", givenName: "Олександр", patronymic: "Михайлович"),
+            MatchInput(id: "b", surname: "Коваленко", givenName: "Сашк"),
+        ]
+        let namesakes = ["Іван", "Микола", "Андрій", "Сергій", "Тарас", "Богдан", "Юрій"].flatMap { given in
+            (1990...1992).map { MatchInput(id: "\(given)\($0)", surname: "Коваленко", givenName: given, dateOfBirth: "\($0)") }
+        }
+        #expect(namesakes.count + 2 > BlockIndex.singleFieldBlockSize)
+        #expect(await !proposes(common + namesakes))
+    }
+
+    @Test("a year off with the same day and month, the given name and an initial still meet")
+    func yearOff() async {
+        let records = [
+            MatchInput(id: "a", surname: "Білогрудов", givenName: "Олександр", dateOfBirth: "1971-10-26"),
+            MatchInput(id: "b", surname: "Белогрудовв", givenName: "Оелксандр", dateOfBirth: "1970-10-26"),
+            MatchInput(id: "c", surname: "Бiлогрудоу", givenName: "Олександр", dateOfBirth: "1970-10-26"),
+        ]
+        let result = await Linker(knowledge: LinkerTests.knowledge).deduplicate(records + LinkerTests.register().dropFirst(5))
+        #expect(result.pairs.contains { $0.left == 0 && $0.right == 2 })
+    }
+
+    @Test("the quick bound never falls below Jaro–Winkler")
+    func boundHolds() {
+        var random = SplitMix64(seed: 7)
+        let alphabet = Array("abeiknoprstuvzCSZx".utf8)
+        func word() -> [UInt8] {
+            (0..<(1 + Int(random.next() % 10))).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+        }
+        for _ in 0..<20_000 {
+            let a = word()
+            let b = random.next() % 3 == 0 ? a.shuffled(using: &random) : word()
+            a.withUnsafeBufferPointer { x in
+                b.withUnsafeBufferPointer { y in
+                    let bound = Similarity.jaroWinklerBound(x, y, Similarity.letterSet(a), Similarity.letterSet(b))
+                    #expect(bound + 1e-12 >= Similarity.jaroWinkler(x, y), "\(a) \(b)")
+                }
+            }
+        }
+    }
+
+    @Test(
+        "dates of birth as lists write them, and what counts as missing",
+        arguments: [
+            ("1987-05-04", Int32(19_870_504)), (" 1987-05 ", 19_870_500), ("1987", 19_870_000), ("", 0), ("1987-02-30", 0),
+            ("04.05.1987", 0), ("1987-13", 0), ("-05-04", 0), ("1987-", 0), ("unknown", 0),
+        ])
+    func dates(text: String, packed: Int32) {
+        #expect(PreparedRecord.packedDate(text) == packed)
+    }
+}
