@@ -34,32 +34,46 @@ struct BlockIndex: Sendable {
     init(_ prepared: PreparedRecords, maxBlockSize: Int, forOutsiders: Bool = false, workers: Int = 1) async {
         precondition(prepared.count <= Self.capacity, "a block index holds at most \(Self.capacity) records")
         self.maxBlockSize = maxBlockSize
-        let entries = await Self.sortedEntries(prepared, workers: workers)
+        var pending = await Self.partitionedEntries(prepared, workers: workers)
         var members: [Int32] = []
         var blockStart: [Int32] = [0]
         var blockKeys: [UInt64] = []
-        var blocksPerRecord = [Int32](repeating: 0, count: prepared.count)
-        var position = 0
-        // The first pass keeps the usable blocks and counts each record's; the second lists them.
-        while position < entries.count {
-            let key = entries[position] & ~Self.recordMask
-            var end = position + 1
-            while end < entries.count, entries[end] & ~Self.recordMask == key { end += 1 }
-            let size = end - position
-            let limit = key & Self.singleFieldBit != 0 ? Self.singleFieldBlockSize : maxBlockSize
-            if size <= limit, size >= 2 || forOutsiders {
-                for entry in entries[position..<end] {
-                    let record = Int(entry & Self.recordMask)
-                    members.append(Int32(record))
-                    if size >= 2 { blocksPerRecord[record] += 1 }
+        // Partitions in key order, a few at a time, each released once its blocks are found.
+        await withTaskGroup(of: (Int, Blocks).self) { group in
+            var next = 0
+            var found: [Int: Blocks] = [:]
+            var appended = 0
+            func submit() {
+                let partition = next
+                next += 1
+                var entries: [UInt64] = []
+                entries.reserveCapacity(pending.reduce(0) { $0 + $1[partition].count })
+                for chunk in pending.indices {
+                    entries.append(contentsOf: pending[chunk][partition])
+                    pending[chunk][partition] = []
                 }
-                blockStart.append(Int32(members.count))
-                if forOutsiders { blockKeys.append(key) }
+                group.addTask {
+                    (partition, Self.blocks(in: entries, maxBlockSize: maxBlockSize, forOutsiders: forOutsiders))
+                }
             }
-            position = end
+            while next < min(max(1, workers), Self.partitions) { submit() }
+            for await (partition, blocks) in group {
+                found[partition] = blocks
+                while let ready = found.removeValue(forKey: appended) {
+                    let offset = Int32(members.count)
+                    members.append(contentsOf: ready.members)
+                    blockStart.append(contentsOf: ready.ends.map { $0 + offset })
+                    blockKeys.append(contentsOf: ready.keys)
+                    appended += 1
+                }
+                if next < Self.partitions { submit() }
+            }
         }
         var starts = [Int32](repeating: 0, count: prepared.count + 1)
-        for record in 0..<prepared.count { starts[record + 1] = starts[record] + blocksPerRecord[record] }
+        for block in 0..<(blockStart.count - 1) where blockStart[block + 1] - blockStart[block] >= 2 {
+            for member in members[Int(blockStart[block])..<Int(blockStart[block + 1])] { starts[Int(member) + 1] += 1 }
+        }
+        for record in 0..<prepared.count { starts[record + 1] += starts[record] }
         var lists = [Int32](repeating: 0, count: Int(starts[prepared.count]))
         var filled = Array(starts.dropLast())
         for block in 0..<(blockStart.count - 1) where blockStart[block + 1] - blockStart[block] >= 2 {
@@ -74,77 +88,64 @@ struct BlockIndex: Sendable {
         recordBlocks = FlatLists(starts: starts, values: lists)
     }
 
-    /// Every record's keys, packed one entry a word (the key's hash above, the record below) and
-    /// sorted, so that each key's records are contiguous and in order. Two keys that share their
-    /// upper 40 bits merely propose a few pairs too many.
-    private static func sortedEntries(_ prepared: PreparedRecords, workers: Int) async -> [UInt64] {
-        let parts = await withTaskGroup(of: (Int, [UInt64]).self) { group in
+    /// Entries are split by the top bits of their key as they are made, so that each part can be
+    /// sorted and scanned alone: the entries are never held twice.
+    private static let partitionBits = 6
+    private static let partitions = 1 << partitionBits
+
+    /// Every record's keys as entries of one word each (the key's hash above, the record below),
+    /// by partition, for each range of records.
+    private static func partitionedEntries(_ prepared: PreparedRecords, workers: Int) async -> [[[UInt64]]] {
+        await withTaskGroup(of: (Int, [[UInt64]]).self) { group in
             let ranges = chunkRanges(count: prepared.count, parts: max(1, workers) * 4)
             for (number, range) in ranges.enumerated() {
                 group.addTask {
-                    var entries: [UInt64] = []
-                    entries.reserveCapacity(range.count * 48)
+                    var parts = [[UInt64]](repeating: [], count: partitions)
                     for record in range {
-                        let before = entries.count
-                        blockingKeys(of: prepared[record], in: prepared) { entries.append($0 & ~recordMask | UInt64(record)) }
-                        // A record's keys repeat when rules coincide; each proposes its pairs once.
-                        entries[before...].sort()
-                        var write = before
-                        for read in before..<entries.count where write == before || entries[read] != entries[write - 1] {
-                            entries[write] = entries[read]
-                            write += 1
+                        blockingKeys(of: prepared[record], in: prepared) { key in
+                            parts[Int(key >> UInt64(64 - partitionBits))].append(key & ~recordMask | UInt64(record))
                         }
-                        entries.removeSubrange(write...)
                     }
-                    entries.sort()
-                    return (number, entries)
+                    return (number, parts)
                 }
             }
-            var parts = [[UInt64]](repeating: [], count: ranges.count)
-            for await (number, part) in group { parts[number] = part }
-            return parts
+            var chunks = [[[UInt64]]](repeating: [], count: ranges.count)
+            for await (number, parts) in group { chunks[number] = parts }
+            return chunks
         }
-        return await mergeSorted(parts)
     }
 
-    /// Merges sorted runs pairwise, the merges of each round in parallel.
-    private static func mergeSorted(_ runs: [[UInt64]]) async -> [UInt64] {
-        var runs = runs
-        while runs.count > 1 {
-            let round = runs
-            runs = []
-            let merged = await withTaskGroup(of: (Int, [UInt64]).self) { group in
-                for pair in stride(from: 0, to: round.count, by: 2) {
-                    let right = pair + 1 < round.count ? round[pair + 1] : []
-                    group.addTask { (pair / 2, merge(round[pair], right)) }
+    /// The usable blocks of one partition: their members, where each ends, and their keys.
+    private struct Blocks: Sendable {
+        var members: [Int32] = []
+        var ends: [Int32] = []
+        var keys: [UInt64] = []
+    }
+
+    private static func blocks(in entries: consuming [UInt64], maxBlockSize: Int, forOutsiders: Bool) -> Blocks {
+        entries.sort()
+        var blocks = Blocks()
+        var position = 0
+        while position < entries.count {
+            let key = entries[position] & ~recordMask
+            var end = position + 1
+            var size = 1
+            while end < entries.count, entries[end] & ~recordMask == key {
+                // Rules coincide, and a record's keys repeat; each proposes its pairs once.
+                if entries[end] != entries[end - 1] { size += 1 }
+                end += 1
+            }
+            let limit = key & singleFieldBit != 0 ? singleFieldBlockSize : maxBlockSize
+            if size <= limit, size >= 2 || forOutsiders {
+                for index in position..<end where index == position || entries[index] != entries[index - 1] {
+                    blocks.members.append(Int32(entries[index] & recordMask))
                 }
-                var merged = [[UInt64]](repeating: [], count: (round.count + 1) / 2)
-                for await (number, run) in group { merged[number] = run }
-                return merged
+                blocks.ends.append(Int32(blocks.members.count))
+                if forOutsiders { blocks.keys.append(key) }
             }
-            runs = merged
+            position = end
         }
-        return runs.first ?? []
-    }
-
-    private static func merge(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
-        if b.isEmpty { return a }
-        var merged: [UInt64] = []
-        merged.reserveCapacity(a.count + b.count)
-        var i = 0
-        var j = 0
-        while i < a.count && j < b.count {
-            if a[i] <= b[j] {
-                merged.append(a[i])
-                i += 1
-            } else {
-                merged.append(b[j])
-                j += 1
-            }
-        }
-        merged.append(contentsOf: a[i...])
-        merged.append(contentsOf: b[j...])
-        return merged
+        return blocks
     }
 
     /// The records after `record` that share a key with it, each once, in order.

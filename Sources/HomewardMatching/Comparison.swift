@@ -44,6 +44,9 @@ struct LevelVector: Hashable, Sendable {
         }
     }
 
+    /// How many patterns there are.
+    static let patternCount = MatchField.allCases.reduce(UInt32(1)) { $0 * UInt32($1.levelCount) }
+
     /// A dense number for the whole vector, used to count patterns during training.
     var pattern: UInt32 {
         var code: UInt32 = 0

@@ -27,11 +27,16 @@ public struct ScoredPair: Sendable, Equatable {
 }
 
 public struct LinkageResult: Sendable {
-    /// The reported pairs (at or above the report floor, left < right), as parallel arrays: a
-    /// million records give tens of millions of pairs, and a struct per pair would double them.
-    public var left: [Int32]
-    public var right: [Int32]
-    public var probability: [Float]
+    /// Reported pairs (at or above the report floor, left < right) as parallel arrays: a million
+    /// records give tens of millions of pairs, and a struct per pair would double them. They come
+    /// in batches as the workers found them, so that no moment holds them twice.
+    public struct PairBatch: Sendable {
+        public var left: [Int32] = []
+        public var right: [Int32] = []
+        public var probability: [Float] = []
+    }
+
+    public var batches: [PairBatch]
     /// For each input record, the index of the first record of its cluster.
     public var clusters: [Int32]
     public var model: MatchModel
@@ -40,9 +45,15 @@ public struct LinkageResult: Sendable {
     /// link, so a person decides.
     public var pairsForReview: Int
 
+    public var reportedPairs: Int { batches.reduce(0) { $0 + $1.left.count } }
+
     /// The reported pairs one by one; for small results and tests.
     public var pairs: [ScoredPair] {
-        left.indices.map { ScoredPair(left: left[$0], right: right[$0], probability: probability[$0]) }
+        batches.flatMap { batch in
+            batch.left.indices.map {
+                ScoredPair(left: batch.left[$0], right: batch.right[$0], probability: batch.probability[$0])
+            }
+        }
     }
 }
 
@@ -75,78 +86,95 @@ public struct Linker: Sendable {
         }
         model.train(patterns: patterns, recordCount: records.count)
         progress("scoring and clustering")
-        let probabilities = await score(compared, records: records, frequenciesByName: frequencies.byName, model: model)
-        var result = LinkageResult(
-            left: [], right: [], probability: [], clusters: [], model: model, candidatePairs: compared.count,
-            pairsForReview: 0
-        )
+        let candidatePairs = compared.count
+        let batches = await score(compared, records: records, frequenciesByName: frequencies.byName, model: model)
         var clusters = UnionFind(count: records.count)
-        let floor = Float(settings.reportFloor)
+        var pairsForReview = 0
         let threshold = Float(settings.threshold)
         let reviewFloor = Float(settings.reviewFloor)
-        let reported = settings.reportFloor <= 0 ? compared.count : 0
-        result.left.reserveCapacity(reported)
-        result.right.reserveCapacity(reported)
-        result.probability.reserveCapacity(reported)
-        for (part, partProbabilities) in zip(compared.parts, probabilities) {
-            for index in part.left.indices {
-                let probability = partProbabilities[index]
-                let left = part.left[index]
-                let right = part.right[index]
-                if probability >= floor {
-                    result.left.append(left)
-                    result.right.append(right)
-                    result.probability.append(probability)
-                }
+        for batch in batches {
+            for index in batch.left.indices {
+                let probability = batch.probability[index]
                 if probability >= threshold {
-                    clusters.union(Int(left), Int(right))
+                    clusters.union(Int(batch.left[index]), Int(batch.right[index]))
                 } else if probability >= reviewFloor {
-                    result.pairsForReview += 1
+                    pairsForReview += 1
                 }
             }
         }
-        result.clusters = (0..<records.count).map { Int32(clusters.find($0)) }
-        return result
+        return LinkageResult(
+            batches: batches, clusters: (0..<records.count).map { Int32(clusters.find($0)) }, model: model,
+            candidatePairs: candidatePairs, pairsForReview: pairsForReview
+        )
     }
 
-    /// Every compared pair's probability, part by part. A pair's weight depends only on its
-    /// agreement pattern, except for term-frequency adjustments: patterns are weighed once,
-    /// frequencies looked up once per name, and the parts scored in parallel.
+    /// Every compared pair's probability, part by part, keeping those at or above the report
+    /// floor. A pair's weight depends only on its agreement pattern, except for term-frequency
+    /// adjustments: patterns are weighed once, frequencies looked up once per name, and the parts
+    /// scored in parallel, each handing its pairs over as it goes.
     func score(
-        _ compared: ComparedPairs, records: PreparedRecords, frequenciesByName: [[Double]], model: MatchModel
-    ) async -> [[Float]] {
-        var patternWeights: [UInt32: Double] = [:]
+        _ compared: consuming ComparedPairs, records: PreparedRecords, frequenciesByName: [[Double]], model: MatchModel
+    ) async -> [LinkageResult.PairBatch] {
+        // Every pattern's weight in a dense table: there are fewer than a hundred thousand.
+        var patternWeights = [Double](repeating: .nan, count: Int(LevelVector.patternCount))
         for part in compared.parts {
-            for pattern in part.patterns where patternWeights[pattern] == nil {
-                patternWeights[pattern] = model.patternWeight(LevelVector(pattern: pattern))
+            for pattern in part.patterns where patternWeights[Int(pattern)].isNaN {
+                patternWeights[Int(pattern)] = model.patternWeight(LevelVector(pattern: pattern))
             }
         }
         let weights = patternWeights
-        return await withTaskGroup(of: (Int, [Float]).self) { group in
-            for (number, part) in compared.parts.enumerated() {
+        // What agreeing on each name adds; of two names the more frequent one's, the smaller,
+        // counts. A name of unknown frequency adds nothing, and yields to the other.
+        let adjustments = MatchModel.adjustedFields.enumerated().map { position, field in
+            frequenciesByName[position].map { $0 > 0 ? model.adjustment(field, agreeingOn: $0) : .infinity }
+        }
+        let floor = Float(settings.reportFloor)
+        var parts = compared.parts
+        return await withTaskGroup(of: (Int, LinkageResult.PairBatch).self) { group in
+            var batches = [LinkageResult.PairBatch](repeating: .init(), count: parts.count)
+            var next = 0
+            func submit() {
+                let number = next
+                var part = ComparedPairs.Part()
+                swap(&part, &parts[number])
+                next += 1
                 group.addTask {
-                    var probabilities = [Float]()
-                    probabilities.reserveCapacity(part.count)
+                    var batch = LinkageResult.PairBatch()
+                    if floor <= 0 {
+                        batch.left = part.left
+                        batch.right = part.right
+                    }
+                    batch.probability.reserveCapacity(part.count)
                     for index in part.left.indices {
                         let pattern = part.patterns[index]
-                        var weight = weights[pattern]!
+                        var weight = weights[Int(pattern)]
                         let vector = LevelVector(pattern: pattern)
                         let left = records[Int(part.left[index])]
                         let right = records[Int(part.right[index])]
                         for (position, field) in MatchModel.adjustedFields.enumerated() where vector[field] == 1 {
-                            let frequencies = frequenciesByName[position]
-                            let frequency = max(
-                                frequencies[Int(left.name(field))], frequencies[Int(right.name(field))])
-                            weight += model.adjustment(field, agreeingOn: frequency)
+                            let adjustment = min(
+                                adjustments[position][Int(left.name(field))], adjustments[position][Int(right.name(field))])
+                            if adjustment.isFinite { weight += adjustment }
                         }
-                        probabilities.append(Float(MatchModel.probability(weight: weight)))
+                        let probability = Float(MatchModel.probability(weight: weight))
+                        if floor <= 0 {
+                            batch.probability.append(probability)
+                        } else if probability >= floor {
+                            batch.left.append(part.left[index])
+                            batch.right.append(part.right[index])
+                            batch.probability.append(probability)
+                        }
                     }
-                    return (number, probabilities)
+                    return (number, batch)
                 }
             }
-            var all = [[Float]](repeating: [], count: compared.parts.count)
-            for await (number, probabilities) in group { all[number] = probabilities }
-            return all
+            // A few parts at a time, so that each part's patterns are released as it is scored.
+            while next < min(settings.workers * 2, parts.count) { submit() }
+            for await (number, batch) in group {
+                batches[number] = batch
+                if next < parts.count { submit() }
+            }
+            return batches
         }
     }
 

@@ -79,7 +79,7 @@ struct Link: AsyncParsableCommand {
             throw CommandFailure("cannot create \(out): \(error.localizedDescription)")
         }
         do {
-            try writePairs(result, inputs: inputs, path: (out as NSString).appendingPathComponent("pairs.csv"))
+            try await writePairs(result, inputs: inputs, path: (out as NSString).appendingPathComponent("pairs.csv"))
             var clusters = try CSVWriter(path: (out as NSString).appendingPathComponent("clusters.csv"))
             try clusters.writeRow(["unique_id", "cluster_id"])
             for (index, root) in result.clusters.enumerated() {
@@ -91,7 +91,7 @@ struct Link: AsyncParsableCommand {
         }
         let clusterCount = Set(result.clusters).count
         progress(
-            "done: \(inputs.count) records, \(result.candidatePairs) candidate pairs, \(result.left.count) reported, "
+            "done: \(inputs.count) records, \(result.candidatePairs) candidate pairs, \(result.reportedPairs) reported, "
                 + "\(clusterCount) clusters, \(result.pairsForReview) pairs for review; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
                 + "\(result.model.emIterations) EM iterations"
         )
@@ -128,23 +128,48 @@ struct Link: AsyncParsableCommand {
     }
 
     /// Writes pairs.csv, tens of millions of rows at a million records: each id is encoded for
-    /// CSV once, probabilities are formatted with integer arithmetic, and bytes go out in 1 MiB
-    /// writes.
-    func writePairs(_ result: LinkageResult, inputs: [MatchInput], path: String) throws {
+    /// CSV once, probabilities are formatted with integer arithmetic, batches are formatted on
+    /// every core and written in their order.
+    func writePairs(_ result: LinkageResult, inputs: [MatchInput], path: String) async throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
             throw CommandFailure("cannot create \(path)")
         }
         defer { try? file.close() }
         let ids = inputs.map { Array(CSVWriter.bytes(for: [[$0.id]]).dropLast()) }
-        var buffer = Array("unique_id_l,unique_id_r,match_probability\n".utf8)
-        buffer.reserveCapacity(1 << 20 + 256)
+        try file.write(contentsOf: Array("unique_id_l,unique_id_r,match_probability\n".utf8))
+        let batches = result.batches
+        try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            var next = 0
+            var written = 0
+            var formatted: [Int: [UInt8]] = [:]
+            func submit() {
+                let number = next
+                next += 1
+                group.addTask { (number, Self.format(batches[number], ids: ids)) }
+            }
+            // A few batches in flight: enough for every core, not so many that they pile up in memory.
+            while next < min(ProcessInfo.processInfo.activeProcessorCount * 2, batches.count) { submit() }
+            for try await (number, bytes) in group {
+                formatted[number] = bytes
+                while let ready = formatted.removeValue(forKey: written) {
+                    try file.write(contentsOf: ready)
+                    written += 1
+                }
+                if next < batches.count { submit() }
+            }
+        }
+    }
+
+    static func format(_ batch: LinkageResult.PairBatch, ids: [[UInt8]]) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(batch.left.count * 40)
         let comma = UInt8(ascii: ","), zero = UInt8(ascii: "0"), newline = UInt8(ascii: "\n")
-        for index in result.left.indices {
-            buffer.append(contentsOf: ids[Int(result.left[index])])
+        for index in batch.left.indices {
+            buffer.append(contentsOf: ids[Int(batch.left[index])])
             buffer.append(comma)
-            buffer.append(contentsOf: ids[Int(result.right[index])])
+            buffer.append(contentsOf: ids[Int(batch.right[index])])
             buffer.append(comma)
-            let millionths = min(Int((Double(result.probability[index]) * 1_000_000).rounded()), 1_000_000)
+            let millionths = min(Int((Double(batch.probability[index]) * 1_000_000).rounded()), 1_000_000)
             buffer.append(millionths == 1_000_000 ? UInt8(ascii: "1") : zero)
             buffer.append(UInt8(ascii: "."))
             var digits = millionths % 1_000_000
@@ -155,12 +180,8 @@ struct Link: AsyncParsableCommand {
                 divisor /= 10
             }
             buffer.append(newline)
-            if buffer.count >= 1 << 20 {
-                try file.write(contentsOf: buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
         }
-        try file.write(contentsOf: buffer)
+        return buffer
     }
 
     func printExplanation(_ request: String, inputs: [MatchInput], linker: Linker, model: MatchModel) throws {

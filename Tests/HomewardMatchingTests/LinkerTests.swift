@@ -170,7 +170,7 @@ struct ReviewBandTests {
         var settings = LinkageSettings()
         settings.reviewFloor = 0.01
         let result = await Linker(knowledge: LinkerTests.knowledge, settings: settings).deduplicate(LinkerTests.register())
-        let expected = result.probability.filter { $0 >= 0.01 && $0 < Float(settings.threshold) }.count
+        let expected = result.pairs.filter { $0.probability >= 0.01 && $0.probability < Float(settings.threshold) }.count
         #expect(result.pairsForReview == expected)
         #expect(result.pairsForReview > 0)
     }
