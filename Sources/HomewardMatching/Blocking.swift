@@ -135,7 +135,7 @@ struct BlockIndex: Sendable {
                 if entries[end] != entries[end - 1] { size += 1 }
                 end += 1
             }
-            let limit = key & singleFieldBit != 0 ? singleFieldBlockSize : maxBlockSize
+            let limit = limitOf(key, maxBlockSize: maxBlockSize)
             if size <= limit, size >= 2 || forOutsiders {
                 for index in position..<end where index == position || entries[index] != entries[index - 1] {
                     blocks.members.append(Int32(entries[index] & recordMask))
@@ -148,21 +148,25 @@ struct BlockIndex: Sendable {
         return blocks
     }
 
-    /// The records after `record` that share a key with it, each once, in order.
-    func candidates(of record: Int, into buffer: inout [Int32]) {
+    /// The records after `record` that share a key with it, each once. `seen` holds, for every
+    /// record, the last record whose candidate it was: one array per worker, all -1 at first.
+    func candidates(of record: Int, seen: inout [Int32], into buffer: inout [Int32]) {
         buffer.removeAll(keepingCapacity: true)
-        let blocks = recordBlocks[record]
-        for block in blocks {
+        let stamp = Int32(record)
+        for block in recordBlocks[record] {
             // Members are in order: skip to the first one after `record`.
             var position = Int(blockStart[Int(block)])
             let end = Int(blockStart[Int(block) + 1])
             while position < end, Int(members[position]) <= record { position += 1 }
             while position < end {
-                buffer.append(members[position])
+                let member = members[position]
+                if seen[Int(member)] != stamp {
+                    seen[Int(member)] = stamp
+                    buffer.append(member)
+                }
                 position += 1
             }
         }
-        if blocks.count > 1 { Self.sortAndRemoveDuplicates(&buffer) }
     }
 
     /// The indexed records that share a blocking key with a record not in the index, each once.
@@ -177,7 +181,7 @@ struct BlockIndex: Sendable {
             guard block < blockKeys.count, blockKeys[block] == key else { continue }
             let members = members[Int(blockStart[block])..<Int(blockStart[block + 1])]
             // With the outsider the block grows by one; a block then too common proposes nothing.
-            if members.count + 1 > (key & Self.singleFieldBit != 0 ? Self.singleFieldBlockSize : maxBlockSize) { continue }
+            if members.count + 1 > Self.limitOf(key, maxBlockSize: maxBlockSize) { continue }
             buffer.append(contentsOf: members)
         }
         Self.sortAndRemoveDuplicates(&buffer)
@@ -217,6 +221,10 @@ struct BlockIndex: Sendable {
 
     /// Marks the keys of single-field rules, so that the block scan knows their smaller limit.
     static let singleFieldBit: UInt64 = 1 << UInt64(recordBits)
+
+    static func limitOf(_ key: UInt64, maxBlockSize: Int) -> Int {
+        key & singleFieldBit != 0 ? singleFieldBlockSize : maxBlockSize
+    }
 
     /// The key itself and every key with one letter deleted.
     static func oneLetterDeleted(_ key: [UInt8]) -> [[UInt8]] {

@@ -10,15 +10,19 @@ public enum MatchField: Int, CaseIterable, Sendable {
         switch self {
         case .surname:
             ["same", "nearly the same", "similar", "a typo apart", "different"]
-        case .givenName: ["same", "alias (other language or diminutive)", "similar", "an initial that fits", "different"]
-        case .patronymic: ["same", "alias (other language)", "similar", "different"]
+        case .givenName:
+            [
+                "same", "alias (other language or diminutive)", "similar, or a typo of an alias", "an initial that fits",
+                "different",
+            ]
+        case .patronymic: ["same", "alias (other language)", "similar, or a typo of an alias", "different"]
         case .dateOfBirth:
             [
                 "same day", "day and month swapped", "one day apart", "same month, one side less precise",
                 "same year, one side year only", "one year apart, same day and month", "same year, otherwise different",
                 "different",
             ]
-        case .placeOfBirth: ["same", "alias (renamed or other language)", "similar", "different"]
+        case .placeOfBirth: ["same", "alias (renamed or other language)", "similar, or a typo of an alias", "different"]
         case .serviceNumber: ["same", "one typo apart", "different"]
         case .unit: ["same", "different"]
         }
@@ -136,6 +140,21 @@ struct Comparator {
         return best
     }
 
+    /// Whether one name is a typo away from another form of the other ("Александ" and
+    /// "Олександр", "Сашк" and "Олександр"). Each name's own spelling is held against the other's
+    /// alias forms, never forms against forms: two names that merely share a diminutive stay
+    /// apart, as aliases do.
+    mutating func isTypoOfAlias(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
+        let tag = UInt64(kind.rawValue + 1) << 62
+        let pair = tag | (a < b ? UInt64(UInt32(a)) << 31 | UInt64(UInt32(b)) : UInt64(UInt32(b)) << 31 | UInt64(UInt32(a)))
+        let slot = Int(truncatingIfNeeded: (pair &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - cacheBits))
+        if cachedPairs[slot] == pair { return cachedSimilarities[slot] == 1 }
+        let found = names.isTypo(of: a, fromFormsOf: b, kind) || names.isTypo(of: b, fromFormsOf: a, kind)
+        cachedPairs[slot] = pair
+        cachedSimilarities[slot] = found ? 1 : 0
+        return found
+    }
+
     func sharesGroup(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
         let groups = names.nameGroups[kind.rawValue]
         var i = Int(groups.starts[Int(a)])
@@ -166,7 +185,7 @@ struct Comparator {
         let similarity = similarity(a, b)
         if similarity == 1 { return 1 }
         if sharesGroup(a, b, .givenName) { return 2 }
-        if similarity >= 0.90 { return 3 }
+        if similarity >= 0.90 || isTypoOfAlias(a, b, .givenName) { return 3 }
         if names.isInitial(of: a, fitting: b) { return 4 }
         return 5
     }
@@ -177,7 +196,7 @@ struct Comparator {
         let similarity = similarity(a, b)
         if similarity == 1 { return 1 }
         if sharesGroup(a, b, kind) { return 2 }
-        if similarity >= 0.88 { return 3 }
+        if similarity >= 0.88 || isTypoOfAlias(a, b, kind) { return 3 }
         return 4
     }
 
@@ -255,6 +274,32 @@ extension NameTable {
     /// an upper bound instead of the exact value, which spares most pairs of different names
     /// the full Jaro–Winkler computation.
     static let lowestSimilarityThatMatters = 0.8
+
+    /// Whether a key of `name` is one edit from a key of a form in `other`'s alias groups. Forms
+    /// that are also forms of `name`'s own groups are passed over: Олексій is a letter from
+    /// Олекса, which shortens Олександр too, and that makes Олексій no typo of Олександр.
+    func isTypo(of name: Int32, fromFormsOf other: Int32, _ kind: AliasKind) -> Bool {
+        let ownForms = aliasFormKeys[kind.rawValue][Int(name)]
+        let forms = aliasFormKeys[kind.rawValue][Int(other)].filter { !ownForms.contains($0) }
+        guard !forms.isEmpty else { return false }
+        return keys.values.withUnsafeBufferPointer { bytes in
+            for key in nameKeys[Int(name)] {
+                let own = UnsafeBufferPointer(rebasing: bytes[Int(keys.starts[Int(key)])..<Int(keys.starts[Int(key) + 1])])
+                // Short names are a typo away from too many others.
+                guard own.count >= 3 else { continue }
+                for form in forms {
+                    let formBytes = UnsafeBufferPointer(
+                        rebasing: bytes[Int(keys.starts[Int(form)])..<Int(keys.starts[Int(form) + 1])])
+                    // One edit changes the length by one and the set of letters by two at most.
+                    guard abs(formBytes.count - own.count) <= 1,
+                        (keyLetters[Int(key)] ^ keyLetters[Int(form)]).nonzeroBitCount <= 2
+                    else { continue }
+                    if Similarity.damerauLevenshtein(own, formBytes) <= 1 { return true }
+                }
+            }
+            return false
+        }
+    }
 
     /// Whether one name is a single letter that begins the other ("I." and "Ivan").
     func isInitial(of a: Int32, fitting b: Int32) -> Bool {

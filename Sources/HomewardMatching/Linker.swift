@@ -206,34 +206,40 @@ public struct Linker: Sendable {
     func compareCandidates(_ records: PreparedRecords, blocks: BlockIndex) async -> ComparedPairs {
         // Small chunks interleave cheap and expensive stretches of the input across workers.
         let chunks = chunkRanges(count: records.count, parts: max(1, records.count / 2_000))
-        return await withTaskGroup(of: (Int, ComparedPairs.Part).self) { group in
+        // What a worker keeps from chunk to chunk: its comparator's memory of name pairs, and
+        // which records it has proposed for the current one.
+        struct WorkerState: Sendable {
+            var comparator: Comparator
+            var seen: [Int32]
+        }
+        return await withTaskGroup(of: (Int, ComparedPairs.Part, WorkerState).self) { group in
             var next = 0
             var parts = [ComparedPairs.Part](repeating: ComparedPairs.Part(), count: chunks.count)
-            func submit(_ number: Int) {
+            func submit(_ number: Int, _ state: WorkerState) {
                 let range = chunks[number]
                 group.addTask {
+                    var state = state
                     var found = ComparedPairs.Part()
-                    var comparator = Comparator(records)
                     var candidates: [Int32] = []
                     for left in range {
-                        blocks.candidates(of: left, into: &candidates)
+                        blocks.candidates(of: left, seen: &state.seen, into: &candidates)
                         for right in candidates {
                             found.left.append(Int32(left))
                             found.right.append(right)
-                            found.patterns.append(comparator.compare(left, Int(right)).pattern)
+                            found.patterns.append(state.comparator.compare(left, Int(right)).pattern)
                         }
                     }
-                    return (number, found)
+                    return (number, found, state)
                 }
             }
             while next < min(settings.workers, chunks.count) {
-                submit(next)
+                submit(next, WorkerState(comparator: Comparator(records), seen: [Int32](repeating: -1, count: records.count)))
                 next += 1
             }
-            for await (number, found) in group {
+            for await (number, found, state) in group {
                 parts[number] = found
                 if next < chunks.count {
-                    submit(next)
+                    submit(next, state)
                     next += 1
                 }
             }

@@ -34,19 +34,33 @@ public struct MatchInput: Sendable, Equatable {
 /// names are aliases only if some one group holds both.
 public struct AliasIndex: Sendable {
     private var groupsByKey: [[UInt8]: [Int32]] = [:]
+    /// The keys of every form of each group.
+    private var keysOfGroup: [[[UInt8]]] = []
 
     public static let empty = AliasIndex(groups: [])
 
     public init(groups: [[String]]) {
         for (number, group) in groups.enumerated() {
+            var keys: [[UInt8]] = []
             for form in group {
                 for key in PhoneticKey.keys(form) where !key.isEmpty {
                     var ids = groupsByKey[key, default: []]
                     if !ids.contains(Int32(number)) { ids.append(Int32(number)) }
                     groupsByKey[key] = ids
+                    if !keys.contains(key) { keys.append(key) }
                 }
             }
+            keysOfGroup.append(keys)
         }
+    }
+
+    /// The keys of every form of these groups, each once.
+    func keys(ofGroups groups: [Int32]) -> [[UInt8]] {
+        var keys: [[UInt8]] = []
+        for group in groups {
+            for key in keysOfGroup[Int(group)] where !keys.contains(key) { keys.append(key) }
+        }
+        return keys
     }
 
     /// The groups any of these keys belongs to, sorted.
@@ -128,11 +142,16 @@ struct NameTable: Sendable {
     /// Distinct texts ("names"); name 0 is the empty text.
     private(set) var nameKeys = FlatLists<Int32>()
     private(set) var nameGroups = AliasKind.allCases.map { _ in FlatLists<Int32>() }
+    /// For each kind of alias table, the keys of every form of the name's groups there.
+    private(set) var aliasFormKeys = AliasKind.allCases.map { _ in FlatLists<Int32>() }
     private var nameNumbers: [String: Int32] = ["": 0]
 
     init() {
         nameKeys.append([])
-        for kind in AliasKind.allCases { nameGroups[kind.rawValue].append([]) }
+        for kind in AliasKind.allCases {
+            nameGroups[kind.rawValue].append([])
+            aliasFormKeys[kind.rawValue].append([])
+        }
     }
 
     var nameCount: Int { nameKeys.count }
@@ -172,17 +191,26 @@ struct NameTable: Sendable {
     private struct ReducedName: Sendable {
         var keys: [[UInt8]]
         var groups: [[Int32]]
+        var aliasFormKeys: [[[UInt8]]]
     }
 
     private static func reduce(_ text: String, knowledge: MatchKnowledge) -> ReducedName {
         let keys = PhoneticKey.keys(text).filter { !$0.isEmpty }
-        return ReducedName(keys: keys, groups: AliasKind.allCases.map { $0.index(in: knowledge).groups(of: keys) })
+        let groups = AliasKind.allCases.map { $0.index(in: knowledge).groups(of: keys) }
+        return ReducedName(
+            keys: keys, groups: groups,
+            aliasFormKeys: AliasKind.allCases.map { $0.index(in: knowledge).keys(ofGroups: groups[$0.rawValue]) }
+        )
     }
 
     private mutating func add(_ name: ReducedName) {
         let numbers = name.keys.map { keyNumber($0) }
         nameKeys.append(numbers)
-        for kind in AliasKind.allCases { nameGroups[kind.rawValue].append(name.groups[kind.rawValue]) }
+        for kind in AliasKind.allCases {
+            nameGroups[kind.rawValue].append(name.groups[kind.rawValue])
+            let forms = name.aliasFormKeys[kind.rawValue].map { keyNumber($0) }
+            aliasFormKeys[kind.rawValue].append(forms)
+        }
     }
 
     private mutating func keyNumber(_ key: [UInt8]) -> Int32 {

@@ -135,7 +135,15 @@ struct Link: AsyncParsableCommand {
             throw CommandFailure("cannot create \(path)")
         }
         defer { try? file.close() }
-        let ids = inputs.map { Array(CSVWriter.bytes(for: [[$0.id]]).dropLast()) }
+        // Every id encoded once, end to end in one buffer.
+        var idBytes: [UInt8] = []
+        var idEnds: [Int] = []
+        idEnds.reserveCapacity(inputs.count)
+        for input in inputs {
+            idBytes.append(contentsOf: CSVWriter.bytes(for: [[input.id]]).dropLast())
+            idEnds.append(idBytes.count)
+        }
+        let ids = (idBytes, idEnds)
         try file.write(contentsOf: Array("unique_id_l,unique_id_r,match_probability\n".utf8))
         let batches = result.batches
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
@@ -160,14 +168,18 @@ struct Link: AsyncParsableCommand {
         }
     }
 
-    static func format(_ batch: LinkageResult.PairBatch, ids: [[UInt8]]) -> [UInt8] {
+    static func format(_ batch: LinkageResult.PairBatch, ids: (bytes: [UInt8], ends: [Int])) -> [UInt8] {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(batch.left.count * 40)
         let comma = UInt8(ascii: ","), zero = UInt8(ascii: "0"), newline = UInt8(ascii: "\n")
+        func appendID(_ record: Int32) {
+            let record = Int(record)
+            buffer.append(contentsOf: ids.bytes[(record == 0 ? 0 : ids.ends[record - 1])..<ids.ends[record]])
+        }
         for index in batch.left.indices {
-            buffer.append(contentsOf: ids[Int(batch.left[index])])
+            appendID(batch.left[index])
             buffer.append(comma)
-            buffer.append(contentsOf: ids[Int(batch.right[index])])
+            appendID(batch.right[index])
             buffer.append(comma)
             let millionths = min(Int((Double(batch.probability[index]) * 1_000_000).rounded()), 1_000_000)
             buffer.append(millionths == 1_000_000 ? UInt8(ascii: "1") : zero)

@@ -78,3 +78,34 @@ struct BlockingTests {
         #expect(PreparedRecord.packedDate(text) == packed)
     }
 }
+
+@Suite("Comparing names")
+struct NameComparisonTests {
+    static let knowledge = MatchKnowledge(
+        givenNames: AliasIndex(groups: [
+            ["Олександр", "Александр", "Сашко", "Олекса"], ["Олексій", "Алексей", "Олекса"], ["Іван", "Иван", "Ваня"],
+        ])
+    )
+
+    func givenLevel(_ a: String, _ b: String) async -> String? {
+        let linker = Linker(knowledge: Self.knowledge)
+        let model = await linker.deduplicate(LinkerTests.register()).model
+        let explanation = linker.explain(
+            MatchInput(id: "a", surname: "Петренко", givenName: a), MatchInput(id: "b", surname: "Петренко", givenName: b),
+            model: model)
+        return explanation.contributions.first { $0.field == .givenName }?.level
+    }
+
+    @Test("a typo of another form of the name is similar, not different")
+    func typoOfAlias() async {
+        #expect(await givenLevel("Александ", "Олександр") == "similar, or a typo of an alias")
+        #expect(await givenLevel("Сашк", "Олександр") == "similar, or a typo of an alias")
+        #expect(await givenLevel("Ива", "Ваня") == "similar, or a typo of an alias")
+    }
+
+    @Test("two names that share a diminutive stay different: forms are never held against forms")
+    func noChaining() async {
+        #expect(await givenLevel("Олександр", "Олексій") == "different")
+        #expect(await givenLevel("Олександр", "Олекса") == "alias (other language or diminutive)")
+    }
+}
