@@ -19,7 +19,7 @@ public enum MatchField: Int, CaseIterable, Sendable {
         case .dateOfBirth:
             [
                 "same day", "day and month swapped", "one day apart", "same month, one side less precise",
-                "same year, one side year only", "one year apart, same day and month", "same year, otherwise different",
+                "same year, one side year only", "one year apart, otherwise agreeing", "same year, otherwise different",
                 "different",
             ]
         case .placeOfBirth: ["same", "alias (renamed or other language)", "similar, or a typo of an alias", "different"]
@@ -107,8 +107,17 @@ struct Comparator {
         // Names typed into each other's fields: compare each name with the one it really is, so
         // that the pair counts as agreeing on both names once each, not on a rarer "swap".
         if surnameLevel >= 5, givenLevel >= 3, isSwapped(a, b) {
-            surnameLevel = surname(a.surname, b.givenName)
-            givenLevel = givenName(a.givenName, b.surname)
+            // Whichever record was swapped, one cross pair holds the given names: the one the
+            // given-name tables know.
+            if !names.nameGroups[AliasKind.givenName.rawValue][Int(a.surname)].isEmpty
+                || !names.nameGroups[AliasKind.givenName.rawValue][Int(b.givenName)].isEmpty
+            {
+                surnameLevel = surname(a.givenName, b.surname)
+                givenLevel = givenName(a.surname, b.givenName)
+            } else {
+                surnameLevel = surname(a.surname, b.givenName)
+                givenLevel = givenName(a.givenName, b.surname)
+            }
         }
         return LevelVector(
             (
@@ -119,13 +128,21 @@ struct Comparator {
         )
     }
 
-    /// Whether a's surname is b's given name and a's given name b's surname, allowing a typo or
-    /// another form of the given name on one side.
+    /// Whether a's surname is b's given name and a's given name b's surname: one cross pair the
+    /// same or other forms of one name, the other at most a typo or two apart. (Only asked when
+    /// the names, compared straight, disagree.)
     mutating func isSwapped(_ a: PreparedRecord, _ b: PreparedRecord) -> Bool {
         guard a.givenName != 0, b.givenName != 0, a.surname != 0, b.surname != 0 else { return false }
-        let surnameAcross = similarity(a.surname, b.givenName) >= 0.9 || sharesGroup(a.surname, b.givenName, .givenName)
-        let givenAcross = similarity(a.givenName, b.surname) >= 0.9 || sharesGroup(a.givenName, b.surname, .givenName)
-        return surnameAcross && givenAcross
+        let surnameAcross = similarity(a.surname, b.givenName)
+        let givenAcross = similarity(a.givenName, b.surname)
+        let surnameAcrossAgrees =
+            surnameAcross >= 0.9 || sharesGroup(a.surname, b.givenName, .givenName)
+            || isTypoOfAlias(a.surname, b.givenName, .givenName)
+        let givenAcrossAgrees =
+            givenAcross >= 0.9 || sharesGroup(a.givenName, b.surname, .givenName)
+            || isTypoOfAlias(a.givenName, b.surname, .givenName)
+        return (surnameAcrossAgrees && (givenAcrossAgrees || givenAcross >= 0.8))
+            || (givenAcrossAgrees && surnameAcross >= 0.8)
     }
 
     /// The best Jaro–Winkler similarity between any key of one name and any key of the other.
@@ -218,7 +235,12 @@ struct Comparator {
             if abs(aYear - bYear) == 1, aMonth == bMonth, aDay == bDay { return 6 }
             return aYear == bYear ? 7 : 8
         }
-        guard aYear == bYear else { return 8 }
+        guard aYear == bYear else {
+            // A year typed a year off, by a list that gives the year alone.
+            let yearOnly = aMonth == 0 || bMonth == 0
+            let sameMonth = aMonth == bMonth && aDay == bDay
+            return abs(aYear - bYear) == 1 && (yearOnly || sameMonth) ? 6 : 8
+        }
         if aMonth != 0, bMonth != 0 { return aMonth == bMonth ? 4 : 7 }
         return 5
     }
@@ -280,7 +302,7 @@ extension NameTable {
     /// Олекса, which shortens Олександр too, and that makes Олексій no typo of Олександр.
     func isTypo(of name: Int32, fromFormsOf other: Int32, _ kind: AliasKind) -> Bool {
         let ownForms = aliasFormKeys[kind.rawValue][Int(name)]
-        let forms = aliasFormKeys[kind.rawValue][Int(other)].filter { !ownForms.contains($0) }
+        let forms = aliasFormKeys[kind.rawValue][Int(other)]
         guard !forms.isEmpty else { return false }
         return keys.values.withUnsafeBufferPointer { bytes in
             for key in nameKeys[Int(name)] {
@@ -292,9 +314,10 @@ extension NameTable {
                         rebasing: bytes[Int(keys.starts[Int(form)])..<Int(keys.starts[Int(form) + 1])])
                     // One edit changes the length by one and the set of letters by two at most.
                     guard abs(formBytes.count - own.count) <= 1,
-                        (keyLetters[Int(key)] ^ keyLetters[Int(form)]).nonzeroBitCount <= 2
+                        (keyLetters[Int(key)] ^ keyLetters[Int(form)]).nonzeroBitCount <= 2,
+                        Similarity.areWithinOneEdit(own, formBytes), !ownForms.contains(form)
                     else { continue }
-                    if Similarity.damerauLevenshtein(own, formBytes) <= 1 { return true }
+                    return true
                 }
             }
             return false

@@ -7,7 +7,7 @@
 /// ambiguous ("ch" is ч in English, ш in French, х in German; German "sch" is ж or ш), so a Latin
 /// name gives one key per reading and comparisons take the best.
 public enum PhoneticKey {
-    /// The keys of a name: one for Cyrillic, up to four for Latin (English, French and German readings).
+    /// The keys of a name: one for Cyrillic, up to five for Latin (English, French, German and Soviet readings).
     public static func keys(_ text: String) -> [[UInt8]] {
         let normalised = NameNormaliser.normalise(text)
         guard !normalised.isEmpty else { return [] }
@@ -30,9 +30,10 @@ public enum PhoneticKey {
         keys(text).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
-    /// German writes both ж and ш as "sch", so it has two readings.
+    /// German writes both ж and ш as "sch", so it has two readings; Soviet lists (MVD) write х
+    /// as "x", which the other readings take for кс.
     enum Reading: CaseIterable {
-        case english, french, german, germanVoiced
+        case english, french, german, germanVoiced, soviet
     }
 
     // MARK: Cyrillic
@@ -98,11 +99,12 @@ public enum PhoneticKey {
         Rule("schtsch", "S"), Rule("chtch", "S"), Rule("shtsh", "S"), Rule("shch", "S"), Rule("tsch", "C"),
         Rule("shh", "S"), Rule("sch", "S", [.english, .french, .german]), Rule("sch", "Z", [.germanVoiced]), Rule("tch", "C"),
         Rule("zh", "Z"), Rule("sh", "S"), Rule("kh", "x"),
-        Rule("ch", "C", [.english]), Rule("ch", "S", [.french]), Rule("ch", "x", [.german, .germanVoiced]),
+        Rule("ch", "C", [.english, .soviet]), Rule("ch", "S", [.french]), Rule("ch", "x", [.german, .germanVoiced]),
         Rule("ts", "c"), Rule("tz", "c"), Rule("cz", "c"), Rule("ou", "u", [.french]),
-        Rule("j", "i", [.english, .german, .germanVoiced]), Rule("j", "Z", [.french]),
+        Rule("j", "i", [.english, .german, .germanVoiced, .soviet]), Rule("j", "Z", [.french]),
         Rule("z", "c", [.german, .germanVoiced]),
-        Rule("w", "v"), Rule("x", "ks"), Rule("y", "i"), Rule("h", "g"), Rule("q", "k"),
+        Rule("w", "v"), Rule("x", "ks", [.english, .french, .german, .germanVoiced]), Rule("x", "x", [.soviet]), Rule("y", "i"),
+        Rule("h", "g"), Rule("q", "k"),
     ].sorted { $0.from.count > $1.from.count }
 
     static func latin(_ letters: [UInt8], reading: Reading) -> [UInt8] {

@@ -66,6 +66,27 @@ public enum Similarity {
         }
     }
 
+    /// Whether two strings are at most one edit apart (an insertion, a deletion, a substitution
+    /// or a swap of neighbours), in one pass.
+    static func areWithinOneEdit(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        guard long.count - short.count <= 1 else { return false }
+        var start = 0
+        while start < short.count, short[start] == long[start] { start += 1 }
+        if start == short.count { return true }
+        var shortEnd = short.count
+        var longEnd = long.count
+        while shortEnd > start, short[shortEnd - 1] == long[longEnd - 1] {
+            shortEnd -= 1
+            longEnd -= 1
+        }
+        // What differs between the common prefix and the common suffix.
+        let shortMiddle = shortEnd - start
+        let longMiddle = longEnd - start
+        if longMiddle <= 1 { return shortMiddle <= 1 }
+        return shortMiddle == 2 && longMiddle == 2 && short[start] == long[start + 1] && short[start + 1] == long[start]
+    }
+
     /// Edit distance counting a swap of two neighbours as one edit (optimal string alignment),
     /// the typing error service numbers suffer most.
     public static func damerauLevenshtein(_ a: [UInt8], _ b: [UInt8]) -> Int {

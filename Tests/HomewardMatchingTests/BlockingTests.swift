@@ -109,3 +109,52 @@ struct NameComparisonTests {
         #expect(await givenLevel("Олександр", "Олекса") == "alias (other language or diminutive)")
     }
 }
+
+@Suite("One edit apart")
+struct OneEditTests {
+    @Test(
+        "insertions, deletions, substitutions and swaps of neighbours are one edit; two of them are not",
+        arguments: [
+            ("baran", "baan", true), ("godin", "ogdin", true), ("bevz", "bnvz", true), ("petrenko", "petrenko", true),
+            ("petrenko", "petrneko", true), ("ab", "ba", true), ("", "a", true), ("abc", "cba", false),
+            ("petrenko", "petrenkova", false), ("petrenko", "ptrenka", false), ("abcd", "badc", false),
+        ])
+    func oneEdit(a: String, b: String, expected: Bool) {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        let fast = x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in Similarity.areWithinOneEdit(x, y) } }
+        #expect(fast == expected)
+        #expect(fast == (Similarity.damerauLevenshtein(x, y) <= 1))
+    }
+}
+
+@Suite("Comparing records")
+struct RecordComparisonTests {
+    func levels(_ a: MatchInput, _ b: MatchInput) async -> [MatchField: String] {
+        let linker = Linker(knowledge: LinkerTests.knowledge)
+        let model = await linker.deduplicate(LinkerTests.register()).model
+        let explanation = linker.explain(a, b, model: model)
+        return Dictionary(uniqueKeysWithValues: explanation.contributions.map { ($0.field, $0.level) })
+    }
+
+    @Test("names typed into each other's fields are compared as what they are, typos and other forms included")
+    func swappedWithTypos() async {
+        let levels = await levels(
+            MatchInput(id: "a", surname: "Александр", givenName: "Васевчик"),
+            MatchInput(id: "b", surname: "Васевчк", givenName: "Олександр"))
+        #expect(levels[.givenName] == "alias (other language or diminutive)")
+        #expect(levels[.surname] == "nearly the same")
+    }
+
+    @Test("a year off, where one list gives the year alone, is not a different date")
+    func yearOffAndYearOnly() async {
+        let levels = await levels(
+            MatchInput(id: "a", surname: "Осіна", dateOfBirth: "1985"),
+            MatchInput(id: "b", surname: "Осіна", dateOfBirth: "1986-05-24"))
+        #expect(levels[.dateOfBirth] == "one year apart, otherwise agreeing")
+        let different = await self.levels(
+            MatchInput(id: "a", surname: "Осіна", dateOfBirth: "1983"),
+            MatchInput(id: "b", surname: "Осіна", dateOfBirth: "1986-05-24"))
+        #expect(different[.dateOfBirth] == "different")
+    }
+}

@@ -15,6 +15,8 @@ struct PhoneticKeyTests {
             ["Щербак", "Shcherbak", "Scherbak", "Chtcherbak", "Shherbak", "Ščerbak"],
             ["Яценко", "Yatsenko", "Iatsenko", "Jazenko", "Jatsenko"],
             ["Їжакевич", "Yizhakevych", "Izhakevich"],
+            ["Харьков", "Xar`kov", "Kharkov"],
+            ["Михаил", "Mixail", "Mikhail"],
         ]
     )
     func sameKey(spellings: [String]) {
