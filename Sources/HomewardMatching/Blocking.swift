@@ -153,18 +153,25 @@ struct BlockIndex: Sendable {
     func candidates(of record: Int, seen: inout [Int32], into buffer: inout [Int32]) {
         buffer.removeAll(keepingCapacity: true)
         let stamp = Int32(record)
-        for block in recordBlocks[record] {
-            // Members are in order: skip to the first one after `record`.
-            var position = Int(blockStart[Int(block)])
-            let end = Int(blockStart[Int(block) + 1])
-            while position < end, Int(members[position]) <= record { position += 1 }
-            while position < end {
-                let member = members[position]
-                if seen[Int(member)] != stamp {
-                    seen[Int(member)] = stamp
-                    buffer.append(member)
+        members.withUnsafeBufferPointer { members in
+            seen.withUnsafeMutableBufferPointer { seen in
+                for block in recordBlocks[record] {
+                    // Members are in order: the first one after `record`, by bisection.
+                    var low = Int(blockStart[Int(block)])
+                    var high = Int(blockStart[Int(block) + 1])
+                    let end = high
+                    while low < high {
+                        let middle = (low + high) / 2
+                        if members[middle] <= stamp { low = middle + 1 } else { high = middle }
+                    }
+                    for position in low..<end {
+                        let member = members[position]
+                        if seen[Int(member)] != stamp {
+                            seen[Int(member)] = stamp
+                            buffer.append(member)
+                        }
+                    }
                 }
-                position += 1
             }
         }
     }

@@ -61,13 +61,24 @@ struct LevelVector: Hashable, Sendable {
     }
 
     init(pattern: UInt32) {
+        // Decoded last field first, as `pattern` encodes it; no closure, so no captured state
+        // to check for exclusive access on every call.
         var code = pattern
-        var decoded = [UInt8](repeating: 0, count: MatchField.allCases.count)
-        for field in MatchField.allCases.reversed() {
-            decoded[field.rawValue] = UInt8(code % UInt32(field.levelCount))
-            code /= UInt32(field.levelCount)
-        }
-        levels = (decoded[0], decoded[1], decoded[2], decoded[3], decoded[4], decoded[5], decoded[6])
+        var decoded: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0)
+        decoded.6 = UInt8(code % UInt32(MatchField.unit.levelCount))
+        code /= UInt32(MatchField.unit.levelCount)
+        decoded.5 = UInt8(code % UInt32(MatchField.serviceNumber.levelCount))
+        code /= UInt32(MatchField.serviceNumber.levelCount)
+        decoded.4 = UInt8(code % UInt32(MatchField.placeOfBirth.levelCount))
+        code /= UInt32(MatchField.placeOfBirth.levelCount)
+        decoded.3 = UInt8(code % UInt32(MatchField.dateOfBirth.levelCount))
+        code /= UInt32(MatchField.dateOfBirth.levelCount)
+        decoded.2 = UInt8(code % UInt32(MatchField.patronymic.levelCount))
+        code /= UInt32(MatchField.patronymic.levelCount)
+        decoded.1 = UInt8(code % UInt32(MatchField.givenName.levelCount))
+        code /= UInt32(MatchField.givenName.levelCount)
+        decoded.0 = UInt8(code)
+        levels = decoded
     }
 
     init(_ levels: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)) {
@@ -249,13 +260,13 @@ struct Comparator {
         guard a != 0, b != 0 else { return 0 }
         if a == b { return 1 }
         let documents = records.documents.documents
-        let distance = documents.values.withUnsafeBufferPointer { bytes in
-            Similarity.damerauLevenshtein(
+        let oneTypo = documents.values.withUnsafeBufferPointer { bytes in
+            Similarity.areWithinOneEdit(
                 UnsafeBufferPointer(rebasing: bytes[Int(documents.starts[Int(a)])..<Int(documents.starts[Int(a) + 1])]),
                 UnsafeBufferPointer(rebasing: bytes[Int(documents.starts[Int(b)])..<Int(documents.starts[Int(b) + 1])])
             )
         }
-        return distance <= 1 ? 2 : 3
+        return oneTypo ? 2 : 3
     }
 
     static func unit(_ a: Int32, _ b: Int32) -> UInt8 {

@@ -80,10 +80,12 @@ public struct Linker: Sendable {
         var model = MatchModel(u: await estimateU(records))
         let frequencies = termFrequencies(records)
         model.termFrequencies = frequencies.byKey
-        var patterns: [UInt32: Int] = [:]
+        var counts = [Int](repeating: 0, count: Int(LevelVector.patternCount))
         for part in compared.parts {
-            for pattern in part.patterns { patterns[pattern, default: 0] += 1 }
+            for pattern in part.patterns { counts[Int(pattern)] += 1 }
         }
+        var patterns: [UInt32: Int] = [:]
+        for (pattern, count) in counts.enumerated() where count > 0 { patterns[UInt32(pattern)] = count }
         model.train(patterns: patterns, recordCount: records.count)
         progress("scoring and clustering")
         let candidatePairs = compared.count
@@ -124,10 +126,13 @@ public struct Linker: Sendable {
         }
         let weights = patternWeights
         // What agreeing on each name adds; of two names the more frequent one's, the smaller,
-        // counts. A name of unknown frequency adds nothing, and yields to the other.
-        let adjustments = MatchModel.adjustedFields.enumerated().map { position, field in
+        // counts. A name of unknown frequency adds nothing, and yields to the other. One flat
+        // table, field after field.
+        let nameCount = records.names.nameCount
+        let adjustments = MatchModel.adjustedFields.enumerated().flatMap { position, field in
             frequenciesByName[position].map { $0 > 0 ? model.adjustment(field, agreeingOn: $0) : .infinity }
         }
+        let adjustedFields = MatchModel.adjustedFields
         let floor = Float(settings.reportFloor)
         var parts = compared.parts
         return await withTaskGroup(of: (Int, LinkageResult.PairBatch).self) { group in
@@ -151,9 +156,11 @@ public struct Linker: Sendable {
                         let vector = LevelVector(pattern: pattern)
                         let left = records[Int(part.left[index])]
                         let right = records[Int(part.right[index])]
-                        for (position, field) in MatchModel.adjustedFields.enumerated() where vector[field] == 1 {
+                        for position in 0..<adjustedFields.count where vector[adjustedFields[position]] == 1 {
+                            let field = adjustedFields[position]
                             let adjustment = min(
-                                adjustments[position][Int(left.name(field))], adjustments[position][Int(right.name(field))])
+                                adjustments[position * nameCount + Int(left.name(field))],
+                                adjustments[position * nameCount + Int(right.name(field))])
                             if adjustment.isFinite { weight += adjustment }
                         }
                         let probability = Float(MatchModel.probability(weight: weight))

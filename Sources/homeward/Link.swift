@@ -172,26 +172,28 @@ struct Link: AsyncParsableCommand {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(batch.left.count * 40)
         let comma = UInt8(ascii: ","), zero = UInt8(ascii: "0"), newline = UInt8(ascii: "\n")
-        func appendID(_ record: Int32) {
-            let record = Int(record)
-            buffer.append(contentsOf: ids.bytes[(record == 0 ? 0 : ids.ends[record - 1])..<ids.ends[record]])
-        }
-        for index in batch.left.indices {
-            appendID(batch.left[index])
-            buffer.append(comma)
-            appendID(batch.right[index])
-            buffer.append(comma)
-            let millionths = min(Int((Double(batch.probability[index]) * 1_000_000).rounded()), 1_000_000)
-            buffer.append(millionths == 1_000_000 ? UInt8(ascii: "1") : zero)
-            buffer.append(UInt8(ascii: "."))
-            var digits = millionths % 1_000_000
-            var divisor = 100_000
-            while divisor > 0 {
-                buffer.append(zero + UInt8(digits / divisor))
-                digits %= divisor
-                divisor /= 10
+        ids.bytes.withUnsafeBufferPointer { idBytes in
+            for index in batch.left.indices {
+                let left = Int(batch.left[index])
+                let right = Int(batch.right[index])
+                buffer.append(
+                    contentsOf: UnsafeBufferPointer(rebasing: idBytes[(left == 0 ? 0 : ids.ends[left - 1])..<ids.ends[left]]))
+                buffer.append(comma)
+                buffer.append(
+                    contentsOf: UnsafeBufferPointer(rebasing: idBytes[(right == 0 ? 0 : ids.ends[right - 1])..<ids.ends[right]]))
+                buffer.append(comma)
+                let millionths = min(Int((Double(batch.probability[index]) * 1_000_000).rounded()), 1_000_000)
+                buffer.append(millionths == 1_000_000 ? UInt8(ascii: "1") : zero)
+                buffer.append(UInt8(ascii: "."))
+                var digits = millionths % 1_000_000
+                var divisor = 100_000
+                while divisor > 0 {
+                    buffer.append(zero + UInt8(digits / divisor))
+                    digits %= divisor
+                    divisor /= 10
+                }
+                buffer.append(newline)
             }
-            buffer.append(newline)
         }
         return buffer
     }
