@@ -146,6 +146,9 @@ struct Comparator {
         guard a.givenName != 0, b.givenName != 0, a.surname != 0, b.surname != 0 else { return false }
         let surnameAcross = similarity(a.surname, b.givenName)
         let givenAcross = similarity(a.givenName, b.surname)
+        // One cross pair holds the surnames, which have no other forms: unless one pair is at
+        // least a typo apart, there is no swap (and most pairs end here, before the costlier tests).
+        guard max(surnameAcross, givenAcross) >= 0.8 else { return false }
         let surnameAcrossAgrees =
             surnameAcross >= 0.9 || sharesGroup(a.surname, b.givenName, .givenName)
             || isTypoOfAlias(a.surname, b.givenName, .givenName)

@@ -32,7 +32,7 @@ public enum PhoneticKey {
 
     /// German writes both ж and ш as "sch", so it has two readings; Soviet lists (MVD) write х
     /// as "x", which the other readings take for кс.
-    enum Reading: CaseIterable {
+    enum Reading: Int, CaseIterable {
         case english, french, german, germanVoiced, soviet
     }
 
@@ -107,12 +107,16 @@ public enum PhoneticKey {
         Rule("h", "g"), Rule("q", "k"),
     ].sorted { $0.from.count > $1.from.count }
 
+    /// Each reading's rules, longest first.
+    static let rulesOfReading: [[Rule]] = Reading.allCases.map { reading in rules.filter { $0.readings.contains(reading) } }
+
     static func latin(_ letters: [UInt8], reading: Reading) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(letters.count)
+        let rules = rulesOfReading[reading.rawValue]
         var index = 0
         scanning: while index < letters.count {
-            for rule in rules where rule.readings.contains(reading) && matches(rule.from, in: letters, at: index) {
+            for rule in rules where rule.from[0] == letters[index] && matches(rule.from, in: letters, at: index) {
                 output.append(contentsOf: rule.to)
                 index += rule.from.count
                 continue scanning
