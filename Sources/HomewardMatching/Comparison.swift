@@ -13,7 +13,7 @@ public enum MatchField: Int, CaseIterable, Sendable {
         case .givenName:
             [
                 "same", "alias (other language or diminutive)", "similar, or a typo of an alias", "an initial that fits",
-                "different",
+                "different", "two different known names",
             ]
         case .patronymic: ["same", "alias (other language)", "similar, or a typo of an alias", "different"]
         case .dateOfBirth:
@@ -218,7 +218,10 @@ struct Comparator {
         if sharesGroup(a, b, .givenName) { return 2 }
         if similarity >= 0.90 || isTypoOfAlias(a, b, .givenName) { return 3 }
         if names.isInitial(of: a, fitting: b) { return 4 }
-        return 5
+        // Two names the tables know, and not of one group: Олександр and Микола are brothers,
+        // not a typo.
+        let known = names.nameGroups[AliasKind.givenName.rawValue]
+        return known[Int(a)].isEmpty || known[Int(b)].isEmpty ? 5 : 6
     }
 
     /// Levels of a name the alias tables know (a patronymic, a place): same, alias, similar, different.

@@ -119,12 +119,15 @@ public struct Linker: Sendable {
     ) async -> [LinkageResult.PairBatch] {
         // Every pattern's weight in a dense table: there are fewer than a hundred thousand.
         var patternWeights = [Double](repeating: .nan, count: Int(LevelVector.patternCount))
+        var limited = [Bool](repeating: false, count: Int(LevelVector.patternCount))
         for part in compared.parts {
             for pattern in part.patterns where patternWeights[Int(pattern)].isNaN {
                 patternWeights[Int(pattern)] = model.patternWeight(LevelVector(pattern: pattern))
+                limited[Int(pattern)] = MatchModel.limit(LevelVector(pattern: pattern)) != nil
             }
         }
         let weights = patternWeights
+        let isLimited = limited
         // What agreeing on each name adds; of two names the more frequent one's, the smaller,
         // counts. A name of unknown frequency adds nothing, and yields to the other. One flat
         // table, field after field.
@@ -163,6 +166,7 @@ public struct Linker: Sendable {
                                 adjustments[position * nameCount + Int(right.name(field))])
                             if adjustment.isFinite { weight += adjustment }
                         }
+                        if isLimited[Int(pattern)] { weight = min(weight, MatchModel.limitWeight) }
                         let probability = Float(MatchModel.probability(weight: weight))
                         if floor <= 0 {
                             batch.probability.append(probability)

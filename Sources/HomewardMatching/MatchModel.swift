@@ -34,6 +34,31 @@ public struct MatchModel: Sendable {
 
     static let adjustedFields: [MatchField] = [.surname, .givenName, .placeOfBirth]
 
+    /// The most a pair may score when its given names differ and nothing only one man has agrees.
+    ///
+    /// Brothers share surname, patronymic, birthplace and often unit, and each agreement adds to a
+    /// Fellegi–Sunter score as if it were independent evidence of one man. What tells brothers
+    /// apart is what they do not share: the given name, and the birthday or the service number.
+    /// So when the given names are different, the pair is one man only if the birthday (or the
+    /// number) says so; when they are two different known names, only if the number does, since
+    /// twins share the birthday too. Such a pair stays below review: a person is not asked to
+    /// decide whether two brothers are one man.
+    static let limitForDifferentNames = 0.1
+
+    /// Why a pattern is held to `limitForDifferentNames`, or nil.
+    static func limit(_ vector: LevelVector) -> String? {
+        let numberAgrees = vector[.serviceNumber] == 1 || vector[.serviceNumber] == 2
+        let birthdayAgrees = (1...3).contains(vector[.dateOfBirth])
+        switch vector[.givenName] {
+        case 6 where !numberAgrees: return "two different known given names and no service number in common"
+        case 5 where !numberAgrees && !birthdayAgrees: return "different given names and no birthday or service number in common"
+        default: return nil
+        }
+    }
+
+    /// The weight of `limitForDifferentNames`.
+    public static let limitWeight = log2(limitForDifferentNames / (1 - limitForDifferentNames))
+
     init(u: [[Double]]) {
         self.u = u
         m = MatchField.allCases.map { field in
@@ -167,7 +192,10 @@ public struct MatchModel: Sendable {
     /// A pair's weight: the prior, each field's level, and term-frequency adjustments for exact
     /// agreement on a value whose frequency is known.
     func score(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord, names: NameTable) -> Double {
-        Self.adjustedFields.reduce(patternWeight(vector)) { $0 + termFrequencyAdjustment($1, vector, a, b, names: names) }
+        let weight = Self.adjustedFields.reduce(patternWeight(vector)) {
+            $0 + termFrequencyAdjustment($1, vector, a, b, names: names)
+        }
+        return Self.limit(vector) == nil ? weight : min(weight, Self.limitWeight)
     }
 
     /// The prior and every field's level: all of a pair's weight that depends on its pattern alone.
@@ -232,6 +260,8 @@ public struct PairExplanation: Sendable, Equatable {
     public var contributions: [Contribution]
     public var weight: Double
     public var probability: Double
+    /// Why the pair was held below review whatever its fields add up to, if it was.
+    public var limit: String?
 }
 
 extension MatchModel {
@@ -247,7 +277,8 @@ extension MatchModel {
         }
         let total = score(vector, a, b, names: names)
         return PairExplanation(
-            prior: priorWeight, contributions: contributions, weight: total, probability: Self.probability(weight: total)
+            prior: priorWeight, contributions: contributions, weight: total, probability: Self.probability(weight: total),
+            limit: Self.limit(vector)
         )
     }
 }

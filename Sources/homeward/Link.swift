@@ -219,6 +219,7 @@ struct Link: AsyncParsableCommand {
                 repeating: contribution.weight >= 0 ? "+" : "-", count: min(Int(abs(contribution.weight).rounded()), 30))
             lines.append(row("\(contribution.field)", contribution.weight, "\(contribution.level)  \(bar)"))
         }
+        if let limit = explanation.limit { lines.append(row("limit", MatchModel.limitWeight, limit)) }
         lines.append(row("total", explanation.weight, String(format: "probability %.6f", explanation.probability)))
         say(lines.joined(separator: "\n"))
     }

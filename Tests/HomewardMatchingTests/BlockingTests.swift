@@ -105,7 +105,7 @@ struct NameComparisonTests {
 
     @Test("two names that share a diminutive stay different: forms are never held against forms")
     func noChaining() async {
-        #expect(await givenLevel("Олександр", "Олексій") == "different")
+        #expect(await givenLevel("Олександр", "Олексій") == "two different known names")
         #expect(await givenLevel("Олександр", "Олекса") == "alias (other language or diminutive)")
     }
 }
@@ -156,5 +156,68 @@ struct RecordComparisonTests {
             MatchInput(id: "a", surname: "Осіна", dateOfBirth: "1983"),
             MatchInput(id: "b", surname: "Осіна", dateOfBirth: "1986-05-24"))
         #expect(different[.dateOfBirth] == "different")
+    }
+}
+
+@Suite("Brothers are not one man")
+struct BrothersTests {
+    /// Whether the first two records end in one cluster.
+    func linked(_ a: MatchInput, _ b: MatchInput) async -> Bool {
+        let result = await Linker(knowledge: LinkerTests.knowledge).deduplicate([a, b] + LinkerTests.register().dropFirst(5))
+        return result.clusters[0] == result.clusters[1]
+    }
+
+    @Test("brothers share surname, patronymic, birthplace and unit, not given name or birthday")
+    func brothers() async {
+        #expect(
+            await !linked(
+                MatchInput(
+                    id: "a", surname: "Петренко", givenName: "Олександр", patronymic: "Миколайович", dateOfBirth: "1987-05-04",
+                    placeOfBirth: "Київ", unit: "А1234"),
+                MatchInput(
+                    id: "b", surname: "Петренко", givenName: "Іван", patronymic: "Миколайович", dateOfBirth: "1990-11-20",
+                    placeOfBirth: "Київ", unit: "А1234")))
+    }
+
+    @Test("twins share the birthday too; two different full names still keep them apart")
+    func twins() async {
+        #expect(
+            await !linked(
+                MatchInput(
+                    id: "a", surname: "Петренко", givenName: "Олександр", patronymic: "Миколайович", dateOfBirth: "1987-05-04",
+                    placeOfBirth: "Київ"),
+                MatchInput(
+                    id: "b", surname: "Петренко", givenName: "Микола", patronymic: "Миколайович", dateOfBirth: "1987-05-04",
+                    placeOfBirth: "Київ")))
+    }
+
+    @Test("however much the family shares, brothers stay below review, and the explanation says why")
+    func limitExplained() async {
+        let linker = Linker(knowledge: LinkerTests.knowledge)
+        let model = await linker.deduplicate(LinkerTests.register()).model
+        let brother = { (given: String, born: String, number: String) in
+            MatchInput(
+                id: given, surname: "Нерубацький", givenName: given, patronymic: "Миколайович", dateOfBirth: born,
+                placeOfBirth: "Київ", serviceNumber: number, unit: "А1234")
+        }
+        let twins = linker.explain(brother("Олександр", "1987-05-04", ""), brother("Микола", "1987-05-04", ""), model: model)
+        #expect(twins.limit != nil)
+        #expect(twins.probability <= 0.1 + 1e-9)
+        // One service number is one man, whatever the names say.
+        let numbered = linker.explain(
+            brother("Олександр", "1987-05-04", "НТ683194"), brother("Микола", "1987-05-04", "HT683194"), model: model)
+        #expect(numbered.limit == nil)
+    }
+
+    @Test("the same man with his name in another language still links")
+    func sameMan() async {
+        #expect(
+            await linked(
+                MatchInput(
+                    id: "a", surname: "Петренко", givenName: "Олександр", patronymic: "Миколайович", dateOfBirth: "1987-05-04",
+                    placeOfBirth: "Київ"),
+                MatchInput(
+                    id: "b", surname: "Петренко", givenName: "Александр", patronymic: "Николаевич", dateOfBirth: "1987-05-04",
+                    placeOfBirth: "Киев")))
     }
 }
