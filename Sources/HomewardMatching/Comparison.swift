@@ -28,8 +28,11 @@ public enum MatchField: Int, CaseIterable, Sendable {
         }
     }
 
-    /// How many levels the field has, "missing" included.
-    var levelCount: Int { levels.count + 1 }
+    /// How many levels the field has, "missing" included; from a table, since it is asked for
+    /// every pair.
+    var levelCount: Int { Self.levelCounts[rawValue] }
+
+    private static let levelCounts = allCases.map { $0.levels.count + 1 }
 }
 
 /// One pair's agreement levels, one per field.
@@ -61,24 +64,21 @@ struct LevelVector: Hashable, Sendable {
     }
 
     init(pattern: UInt32) {
-        // Decoded last field first, as `pattern` encodes it; no closure, so no captured state
-        // to check for exclusive access on every call.
+        // Decoded last field first, as `pattern` encodes it.
         var code = pattern
-        var decoded: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0)
-        decoded.6 = UInt8(code % UInt32(MatchField.unit.levelCount))
-        code /= UInt32(MatchField.unit.levelCount)
-        decoded.5 = UInt8(code % UInt32(MatchField.serviceNumber.levelCount))
-        code /= UInt32(MatchField.serviceNumber.levelCount)
-        decoded.4 = UInt8(code % UInt32(MatchField.placeOfBirth.levelCount))
-        code /= UInt32(MatchField.placeOfBirth.levelCount)
-        decoded.3 = UInt8(code % UInt32(MatchField.dateOfBirth.levelCount))
-        code /= UInt32(MatchField.dateOfBirth.levelCount)
-        decoded.2 = UInt8(code % UInt32(MatchField.patronymic.levelCount))
-        code /= UInt32(MatchField.patronymic.levelCount)
-        decoded.1 = UInt8(code % UInt32(MatchField.givenName.levelCount))
-        code /= UInt32(MatchField.givenName.levelCount)
-        decoded.0 = UInt8(code)
-        levels = decoded
+        let unit = Self.takeLevel(&code, .unit)
+        let serviceNumber = Self.takeLevel(&code, .serviceNumber)
+        let place = Self.takeLevel(&code, .placeOfBirth)
+        let date = Self.takeLevel(&code, .dateOfBirth)
+        let patronymic = Self.takeLevel(&code, .patronymic)
+        let given = Self.takeLevel(&code, .givenName)
+        levels = (Self.takeLevel(&code, .surname), given, patronymic, date, place, serviceNumber, unit)
+    }
+
+    /// A static function, not a closure over `code`: no exclusivity check on every pair.
+    private static func takeLevel(_ code: inout UInt32, _ field: MatchField) -> UInt8 {
+        defer { code /= UInt32(field.levelCount) }
+        return UInt8(code % UInt32(field.levelCount))
     }
 
     init(_ levels: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)) {
@@ -162,8 +162,7 @@ struct Comparator {
     /// The best Jaro–Winkler similarity between any key of one name and any key of the other.
     mutating func similarity(_ a: Int32, _ b: Int32) -> Float {
         if a == b { return 1 }
-        let pair = a < b ? UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)) : UInt64(UInt32(b)) << 32 | UInt64(UInt32(a))
-        let slot = Int(truncatingIfNeeded: (pair &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - cacheBits))
+        let (pair, slot) = cacheSlot(a, b, question: 0)
         if cachedPairs[slot] == pair { return cachedSimilarities[slot] }
         let best = names.bestSimilarity(a, b)
         cachedPairs[slot] = pair
@@ -176,14 +175,20 @@ struct Comparator {
     /// alias forms, never forms against forms: two names that merely share a diminutive stay
     /// apart, as aliases do.
     mutating func isTypoOfAlias(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
-        let tag = UInt64(kind.rawValue + 1) << 62
-        let pair = tag | (a < b ? UInt64(UInt32(a)) << 31 | UInt64(UInt32(b)) : UInt64(UInt32(b)) << 31 | UInt64(UInt32(a)))
-        let slot = Int(truncatingIfNeeded: (pair &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - cacheBits))
+        let (pair, slot) = cacheSlot(a, b, question: kind.rawValue + 1)
         if cachedPairs[slot] == pair { return cachedSimilarities[slot] == 1 }
         let found = names.isTypo(of: a, fromFormsOf: b, kind) || names.isTypo(of: b, fromFormsOf: a, kind)
         cachedPairs[slot] = pair
         cachedSimilarities[slot] = found ? 1 : 0
         return found
+    }
+
+    /// Where the answer to a question about two names is remembered: the unordered pair and the
+    /// question (similarity 0, alias typos by kind 1–3) packed in one word, and its slot.
+    private func cacheSlot(_ a: Int32, _ b: Int32, question: Int) -> (pair: UInt64, slot: Int) {
+        let (low, high) = a < b ? (UInt64(UInt32(a)), UInt64(UInt32(b))) : (UInt64(UInt32(b)), UInt64(UInt32(a)))
+        let pair = UInt64(question) << 62 | low << 31 | high
+        return (pair, Int(truncatingIfNeeded: (pair &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - cacheBits)))
     }
 
     func sharesGroup(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
