@@ -156,9 +156,6 @@ struct NameTable: Sendable {
 
     var nameCount: Int { nameKeys.count }
 
-    /// The number of a text already in the table.
-    func number(of text: String) -> Int32? { nameNumbers[text] }
-
     /// Adds texts not yet in the table, reducing them in parallel, and returns every text's number.
     mutating func intern(_ texts: [String], knowledge: MatchKnowledge, workers: Int) async -> [Int32] {
         var numbers = [Int32](repeating: 0, count: texts.count)
