@@ -14,8 +14,10 @@ public struct LinkIndex: Sendable {
     /// Grows with the spellings of the records scored against it, never with the records.
     var records: PreparedRecords
     let blocks: BlockIndex
-    public let model: MatchModel
+    let scorer: PairScorer
     let knowledge: MatchKnowledge
+
+    public var model: MatchModel { scorer.model }
 
     public var count: Int { records.count }
 
@@ -29,7 +31,7 @@ public struct LinkIndex: Sendable {
         var found: [Match] = []
         for candidate in candidates {
             let other = records[Int(candidate)]
-            let weight = model.score(comparator.compare(record, other), record, other, names: records.names)
+            let weight = scorer.weight(comparator.compare(record, other).pattern, record, other, names: records.names)
             let probability = MatchModel.probability(weight: weight)
             if probability >= floor { found.append(Match(index: Int(candidate), probability: probability)) }
         }
@@ -42,6 +44,7 @@ extension Linker {
     public func index(_ inputs: [MatchInput], model: MatchModel) async -> LinkIndex {
         let records = await PreparedRecords(inputs, knowledge: knowledge, workers: settings.workers)
         let blocks = await BlockIndex(records, maxBlockSize: settings.maxBlockSize, forOutsiders: true, workers: settings.workers)
-        return LinkIndex(records: records, blocks: blocks, model: model, knowledge: knowledge)
+        return LinkIndex(
+            records: records, blocks: blocks, scorer: PairScorer(model: model, names: records.names), knowledge: knowledge)
     }
 }

@@ -111,33 +111,15 @@ public struct Linker: Sendable {
     }
 
     /// Every compared pair's probability, part by part, keeping those at or above the report
-    /// floor. A pair's weight depends only on its agreement pattern, except for term-frequency
-    /// adjustments: patterns are weighed once, frequencies looked up once per name, and the parts
-    /// scored in parallel, each handing its pairs over as it goes.
+    /// floor; the parts are scored in parallel, each handing its pairs over as it goes.
     func score(
         _ compared: consuming ComparedPairs, records: PreparedRecords, frequenciesByName: [[Double]], model: MatchModel
     ) async -> [LinkageResult.PairBatch] {
-        // Every pattern's weight in a dense table: there are fewer than a hundred thousand.
-        var patternWeights = [Double](repeating: .nan, count: Int(LevelVector.patternCount))
-        var limited = [Bool](repeating: false, count: Int(LevelVector.patternCount))
-        for part in compared.parts {
-            for pattern in part.patterns where patternWeights[Int(pattern)].isNaN {
-                patternWeights[Int(pattern)] = model.patternWeight(LevelVector(pattern: pattern))
-                limited[Int(pattern)] = MatchModel.limit(LevelVector(pattern: pattern)) != nil
-            }
-        }
-        let weights = patternWeights
-        let isLimited = limited
-        // What agreeing on each name adds; of two names the more frequent one's, the smaller,
-        // counts. A name of unknown frequency adds nothing, and yields to the other. One flat
-        // table, field after field.
-        let nameCount = records.names.nameCount
-        let adjustments = MatchModel.adjustedFields.enumerated().flatMap { position, field in
-            frequenciesByName[position].map { $0 > 0 ? model.adjustment(field, agreeingOn: $0) : .infinity }
-        }
-        let adjustedFields = MatchModel.adjustedFields
+        let scorer = PairScorer(model: model, names: records.names, frequenciesByName: frequenciesByName)
         let floor = Float(settings.reportFloor)
-        var parts = compared.parts
+        // Taken out of `compared`, so that each part is released as soon as it is scored.
+        var parts: [ComparedPairs.Part] = []
+        swap(&parts, &compared.parts)
         return await withTaskGroup(of: (Int, LinkageResult.PairBatch).self) { group in
             var batches = [LinkageResult.PairBatch](repeating: .init(), count: parts.count)
             var next = 0
@@ -154,19 +136,9 @@ public struct Linker: Sendable {
                     }
                     batch.probability.reserveCapacity(part.count)
                     for index in part.left.indices {
-                        let pattern = part.patterns[index]
-                        var weight = weights[Int(pattern)]
-                        let vector = LevelVector(pattern: pattern)
-                        let left = records[Int(part.left[index])]
-                        let right = records[Int(part.right[index])]
-                        for position in 0..<adjustedFields.count where vector[adjustedFields[position]] == 1 {
-                            let field = adjustedFields[position]
-                            let adjustment = min(
-                                adjustments[position * nameCount + Int(left.name(field))],
-                                adjustments[position * nameCount + Int(right.name(field))])
-                            if adjustment.isFinite { weight += adjustment }
-                        }
-                        if isLimited[Int(pattern)] { weight = min(weight, MatchModel.limitWeight) }
+                        let weight = scorer.weight(
+                            part.patterns[index], records[Int(part.left[index])], records[Int(part.right[index])],
+                            names: records.names)
                         let probability = Float(MatchModel.probability(weight: weight))
                         if floor <= 0 {
                             batch.probability.append(probability)
@@ -195,7 +167,8 @@ public struct Linker: Sendable {
         let left = records.prepare(a, knowledge: knowledge)
         let right = records.prepare(b, knowledge: knowledge)
         var comparator = Comparator(records)
-        return model.explain(comparator.compare(left, right), left, right, names: records.names)
+        return PairScorer(model: model, names: records.names).explain(
+            comparator.compare(left, right), left, right, names: records.names)
     }
 
     // MARK: Stages

@@ -189,42 +189,15 @@ public struct MatchModel: Sendable {
         return share
     }
 
-    /// A pair's weight: the prior, each field's level, and term-frequency adjustments for exact
-    /// agreement on a value whose frequency is known.
-    func score(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord, names: NameTable) -> Double {
-        let weight = Self.adjustedFields.reduce(patternWeight(vector)) {
-            $0 + termFrequencyAdjustment($1, vector, a, b, names: names)
-        }
-        return Self.limit(vector) == nil ? weight : min(weight, Self.limitWeight)
-    }
-
-    /// The prior and every field's level: all of a pair's weight that depends on its pattern alone.
-    func patternWeight(_ vector: LevelVector) -> Double {
-        priorWeight + evidence(vector)
-    }
-
     /// What a pattern's levels say, before any prior.
     func evidence(_ vector: LevelVector) -> Double {
         MatchField.allCases.reduce(0) { $0 + weight($1, level: Int(vector[$1])) }
     }
 
-    func termFrequencyAdjustment(
-        _ field: MatchField, _ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord, names: NameTable
-    ) -> Double {
-        guard vector[field] == 1 else { return 0 }
-        return adjustment(field, agreeingOn: max(frequency(field, of: a, names: names), frequency(field, of: b, names: names)))
-    }
-
     /// Replaces the average chance of agreeing on a field (u) by the chance of agreeing on a
-    /// value this frequent. Callers pass the more frequent of the two records' values: when names
-    /// were typed into each other's fields, a given name must not pass for a rare surname.
+    /// value this frequent.
     func adjustment(_ field: MatchField, agreeingOn frequency: Double) -> Double {
         frequency > 0 ? log2(u[field.rawValue][1] / frequency) : 0
-    }
-
-    /// How often a record's value of the field occurs; 0 when unknown or missing.
-    func frequency(_ field: MatchField, of record: PreparedRecord, names: NameTable) -> Double {
-        names.firstKey(of: record.name(field)).flatMap { termFrequencies[field]?[$0] } ?? 0
     }
 
     public static func probability(weight: Double) -> Double { 1 / (1 + pow(2, -weight)) }
@@ -262,23 +235,4 @@ public struct PairExplanation: Sendable, Equatable {
     public var probability: Double
     /// Why the pair was held below review whatever its fields add up to, if it was.
     public var limit: String?
-}
-
-extension MatchModel {
-    func explain(_ vector: LevelVector, _ a: PreparedRecord, _ b: PreparedRecord, names: NameTable) -> PairExplanation {
-        let contributions = MatchField.allCases.map { field in
-            let level = Int(vector[field])
-            let adjustment = termFrequencyAdjustment(field, vector, a, b, names: names)
-            return PairExplanation.Contribution(
-                field: field,
-                level: level == 0 ? "missing" : field.levels[level - 1],
-                weight: weight(field, level: level) + adjustment
-            )
-        }
-        let total = score(vector, a, b, names: names)
-        return PairExplanation(
-            prior: priorWeight, contributions: contributions, weight: total, probability: Self.probability(weight: total),
-            limit: Self.limit(vector)
-        )
-    }
 }
