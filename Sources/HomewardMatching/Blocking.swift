@@ -12,9 +12,8 @@
 /// list of blocks it is in. A key shared by more than `maxBlockSize` records proposes nothing: it
 /// is too common to say anything, and would make the work quadratic.
 struct BlockIndex: Sendable {
-    /// The records of each block, in order: `members[blockStart[b]..<blockStart[b + 1]]`.
-    private let members: [Int32]
-    private let blockStart: [Int32]
+    /// The records of each block, in order.
+    private let blocks: FlatLists<Int32>
     /// The blocks of two or more records each record is in.
     private let recordBlocks: FlatLists<Int32>
     /// Each block's key, sorted, for records from outside; empty when the index is built for
@@ -69,23 +68,10 @@ struct BlockIndex: Sendable {
                 if next < Self.partitions { submit() }
             }
         }
-        var starts = [Int32](repeating: 0, count: prepared.count + 1)
-        for block in 0..<(blockStart.count - 1) where blockStart[block + 1] - blockStart[block] >= 2 {
-            for member in members[Int(blockStart[block])..<Int(blockStart[block + 1])] { starts[Int(member) + 1] += 1 }
-        }
-        for record in 0..<prepared.count { starts[record + 1] += starts[record] }
-        var lists = [Int32](repeating: 0, count: Int(starts[prepared.count]))
-        var filled = Array(starts.dropLast())
-        for block in 0..<(blockStart.count - 1) where blockStart[block + 1] - blockStart[block] >= 2 {
-            for member in members[Int(blockStart[block])..<Int(blockStart[block + 1])] {
-                lists[Int(filled[Int(member)])] = Int32(block)
-                filled[Int(member)] += 1
-            }
-        }
-        self.members = members
-        self.blockStart = blockStart
+        let blocks = FlatLists(starts: blockStart, values: members)
+        self.blocks = blocks
         self.blockKeys = blockKeys
-        recordBlocks = FlatLists(starts: starts, values: lists)
+        recordBlocks = blocks.inverted(valueCount: prepared.count) { blocks[$0].count >= 2 }
     }
 
     /// Entries are split by the top bits of their key as they are made, so that each part can be
@@ -153,18 +139,18 @@ struct BlockIndex: Sendable {
     func candidates(of record: Int, seen: inout [Int32], into buffer: inout [Int32]) {
         buffer.removeAll(keepingCapacity: true)
         let stamp = Int32(record)
-        members.withUnsafeBufferPointer { members in
+        blocks.values.withUnsafeBufferPointer { members in
             seen.withUnsafeMutableBufferPointer { seen in
                 for block in recordBlocks[record] {
                     // Members are in order: the first one after `record`, by bisection.
-                    var low = Int(blockStart[Int(block)])
-                    var high = Int(blockStart[Int(block) + 1])
-                    let end = high
+                    let bounds = blocks.bounds(of: block)
+                    var low = bounds.lowerBound
+                    var high = bounds.upperBound
                     while low < high {
                         let middle = (low + high) / 2
                         if members[middle] <= stamp { low = middle + 1 } else { high = middle }
                     }
-                    for position in low..<end {
+                    for position in low..<bounds.upperBound {
                         let member = members[position]
                         if seen[Int(member)] != stamp {
                             seen[Int(member)] = stamp
@@ -186,7 +172,7 @@ struct BlockIndex: Sendable {
         for (index, key) in own.enumerated() where index == 0 || own[index - 1] != key {
             let block = lowerBound(key)
             guard block < blockKeys.count, blockKeys[block] == key else { continue }
-            let members = members[Int(blockStart[block])..<Int(blockStart[block + 1])]
+            let members = blocks[block]
             // With the outsider the block grows by one; a block then too common proposes nothing.
             if members.count + 1 > Self.limitOf(key, maxBlockSize: maxBlockSize) { continue }
             buffer.append(contentsOf: members)

@@ -193,11 +193,11 @@ struct Comparator {
 
     func sharesGroup(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
         let groups = names.nameGroups[kind.rawValue]
-        var i = Int(groups.starts[Int(a)])
-        let iEnd = Int(groups.starts[Int(a) + 1])
-        var j = Int(groups.starts[Int(b)])
-        let jEnd = Int(groups.starts[Int(b) + 1])
-        while i < iEnd && j < jEnd {
+        let aGroups = groups.bounds(of: a)
+        let bGroups = groups.bounds(of: b)
+        var i = aGroups.lowerBound
+        var j = bGroups.lowerBound
+        while i < aGroups.upperBound && j < bGroups.upperBound {
             let x = groups.values[i]
             let y = groups.values[j]
             if x == y { return true }
@@ -273,8 +273,8 @@ struct Comparator {
         let documents = records.documents.documents
         let oneTypo = documents.values.withUnsafeBufferPointer { bytes in
             Similarity.areWithinOneEdit(
-                UnsafeBufferPointer(rebasing: bytes[Int(documents.starts[Int(a)])..<Int(documents.starts[Int(a) + 1])]),
-                UnsafeBufferPointer(rebasing: bytes[Int(documents.starts[Int(b)])..<Int(documents.starts[Int(b) + 1])])
+                UnsafeBufferPointer(rebasing: bytes[documents.bounds(of: a)]),
+                UnsafeBufferPointer(rebasing: bytes[documents.bounds(of: b)])
             )
         }
         return oneTypo ? 2 : 3
@@ -289,8 +289,8 @@ struct Comparator {
 extension NameTable {
     /// The best Jaro–Winkler similarity between any key of one name and any key of the other.
     func bestSimilarity(_ a: Int32, _ b: Int32) -> Float {
-        let aKeys = Int(nameKeys.starts[Int(a)])..<Int(nameKeys.starts[Int(a) + 1])
-        let bKeys = Int(nameKeys.starts[Int(b)])..<Int(nameKeys.starts[Int(b) + 1])
+        let aKeys = nameKeys.bounds(of: a)
+        let bKeys = nameKeys.bounds(of: b)
         for x in aKeys {
             for y in bKeys where nameKeys.values[x] == nameKeys.values[y] { return 1 }
         }
@@ -298,10 +298,10 @@ extension NameTable {
             var best = 0.0
             for x in aKeys {
                 let xKey = Int(nameKeys.values[x])
-                let xBytes = UnsafeBufferPointer(rebasing: bytes[Int(keys.starts[xKey])..<Int(keys.starts[xKey + 1])])
+                let xBytes = UnsafeBufferPointer(rebasing: bytes[keys.bounds(of: xKey)])
                 for y in bKeys {
                     let yKey = Int(nameKeys.values[y])
-                    let yBytes = UnsafeBufferPointer(rebasing: bytes[Int(keys.starts[yKey])..<Int(keys.starts[yKey + 1])])
+                    let yBytes = UnsafeBufferPointer(rebasing: bytes[keys.bounds(of: yKey)])
                     let bound = Similarity.jaroWinklerBound(xBytes, yBytes, keyLetters[xKey], keyLetters[yKey])
                     if bound < Self.lowestSimilarityThatMatters {
                         best = max(best, bound)
@@ -328,12 +328,12 @@ extension NameTable {
         guard !forms.isEmpty else { return false }
         return keys.values.withUnsafeBufferPointer { bytes in
             for key in nameKeys[Int(name)] {
-                let own = UnsafeBufferPointer(rebasing: bytes[Int(keys.starts[Int(key)])..<Int(keys.starts[Int(key) + 1])])
+                let own = UnsafeBufferPointer(rebasing: bytes[keys.bounds(of: key)])
                 // Short names are a typo away from too many others.
                 guard own.count >= 3 else { continue }
                 for form in forms {
                     let formBytes = UnsafeBufferPointer(
-                        rebasing: bytes[Int(keys.starts[Int(form)])..<Int(keys.starts[Int(form) + 1])])
+                        rebasing: bytes[keys.bounds(of: form)])
                     // One edit changes the length by one and the set of letters by two at most.
                     guard abs(formBytes.count - own.count) <= 1,
                         (keyLetters[Int(key)] ^ keyLetters[Int(form)]).nonzeroBitCount <= 2,

@@ -121,7 +121,31 @@ struct FlatLists<Element: BitwiseCopyable & Sendable>: Sendable {
         starts.append(Int32(values.count))
     }
 
-    subscript(list: Int) -> ArraySlice<Element> { values[Int(starts[list])..<Int(starts[list + 1])] }
+    subscript(list: Int) -> ArraySlice<Element> { values[bounds(of: list)] }
+
+    /// Where a list lies in `values`.
+    func bounds(of list: some BinaryInteger) -> Range<Int> { Int(starts[Int(list)])..<Int(starts[Int(list) + 1]) }
+}
+
+extension FlatLists where Element == Int32 {
+    /// For every value from 0 to `valueCount - 1`, the numbers of the lists that hold it, among
+    /// the lists `including` accepts: the records' lists of blocks from the blocks' lists of records.
+    func inverted(valueCount: Int, including: (Int) -> Bool) -> FlatLists<Int32> {
+        var starts = [Int32](repeating: 0, count: valueCount + 1)
+        for list in 0..<count where including(list) {
+            for value in self[list] { starts[Int(value) + 1] += 1 }
+        }
+        for value in 0..<valueCount { starts[value + 1] += starts[value] }
+        var lists = [Int32](repeating: 0, count: Int(starts[valueCount]))
+        var filled = Array(starts.dropLast())
+        for list in 0..<count where including(list) {
+            for value in self[list] {
+                lists[Int(filled[Int(value)])] = Int32(list)
+                filled[Int(value)] += 1
+            }
+        }
+        return FlatLists(starts: starts, values: lists)
+    }
 }
 
 /// Every distinct name text of a set of records (surnames, given names, patronymics and places

@@ -5,8 +5,9 @@ import Hummingbird
 import NIOCore
 import OpenAPIRuntime
 
-/// Paths anyone may read. A generic middleware cannot hold a stored static, so the set lives here
-/// rather than being rebuilt on every request.
+/// Paths anyone may read: the public figures, the API description, the health check. A generic
+/// middleware cannot hold a stored static, so the set lives here rather than being rebuilt on
+/// every request.
 let publicReadPaths: Set<String> = ["/", "/health", "/api/openapi.yaml", "/api/v1/stats"]
 
 /// Who is making the current request, as the audit log names them.
@@ -17,15 +18,13 @@ enum RequestActor {
 /// Denies every request that is not to a public path and carries no valid personal access token.
 ///
 /// It sits in front of every route, so a route added later is private unless it is added to
-/// `publicPaths` on purpose.
+/// `publicReadPaths` on purpose.
 struct TokenAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let database: HomewardDatabase
-    /// Paths anyone may read: the public figures, the API description, the health check.
-    static var publicPaths: Set<String> { publicReadPaths }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
-        if request.method == .get || request.method == .head, Self.publicPaths.contains(request.uri.path) {
+        if request.method == .get || request.method == .head, publicReadPaths.contains(request.uri.path) {
             return try await next(request, context)
         }
         guard let token = Self.bearerToken(request.headers[.authorization]) else {
