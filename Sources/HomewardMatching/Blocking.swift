@@ -134,32 +134,48 @@ struct BlockIndex: Sendable {
         return blocks
     }
 
-    /// The records after `record` that share a key with it, each once. `seen` holds, for every
-    /// record, the last record whose candidate it was: one array per worker, all -1 at first.
-    func candidates(of record: Int, seen: inout [Int32], into buffer: inout [Int32]) {
+    /// The records that share a key with `record` and come after it, or before `firstNew` (the
+    /// register a list is linked against; 0 when a list is deduplicated), each once. `seen`
+    /// holds, for every record, the last record whose candidate it was: one array per worker, all
+    /// -1 at first.
+    func candidates(of record: Int, firstNew: Int = 0, seen: inout [Int32], into buffer: inout [Int32]) {
         buffer.removeAll(keepingCapacity: true)
         let stamp = Int32(record)
         blocks.values.withUnsafeBufferPointer { members in
             seen.withUnsafeMutableBufferPointer { seen in
                 for block in recordBlocks[record] {
-                    // Members are in order: the first one after `record`, by bisection.
+                    // Members are in order: those before `firstNew`, and those after `record`.
                     let bounds = blocks.bounds(of: block)
-                    var low = bounds.lowerBound
-                    var high = bounds.upperBound
-                    while low < high {
-                        let middle = (low + high) / 2
-                        if members[middle] <= stamp { low = middle + 1 } else { high = middle }
-                    }
-                    for position in low..<bounds.upperBound {
-                        let member = members[position]
-                        if seen[Int(member)] != stamp {
-                            seen[Int(member)] = stamp
-                            buffer.append(member)
-                        }
-                    }
+                    let register = bounds.lowerBound..<Self.firstPosition(in: members, bounds, above: Int32(firstNew) - 1)
+                    let later = Self.firstPosition(in: members, bounds, above: stamp)..<bounds.upperBound
+                    Self.take(members[register], stamp: stamp, seen: &seen, into: &buffer)
+                    Self.take(members[later], stamp: stamp, seen: &seen, into: &buffer)
                 }
             }
         }
+    }
+
+    /// Adds the members not yet seen for `stamp`; a static function, so that no captured state
+    /// is checked for exclusive access on every member.
+    private static func take(
+        _ members: Slice<UnsafeBufferPointer<Int32>>, stamp: Int32, seen: inout UnsafeMutableBufferPointer<Int32>,
+        into buffer: inout [Int32]
+    ) {
+        for member in members where seen[Int(member)] != stamp {
+            seen[Int(member)] = stamp
+            buffer.append(member)
+        }
+    }
+
+    /// The first position within `bounds` whose member is above `value`, by bisection.
+    private static func firstPosition(in members: UnsafeBufferPointer<Int32>, _ bounds: Range<Int>, above value: Int32) -> Int {
+        var low = bounds.lowerBound
+        var high = bounds.upperBound
+        while low < high {
+            let middle = (low + high) / 2
+            if members[middle] <= value { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The indexed records that share a blocking key with a record not in the index, each once.

@@ -70,12 +70,28 @@ public struct Linker: Sendable {
 
     /// Deduplicates one list or register against itself.
     public func deduplicate(_ inputs: [MatchInput], progress: @Sendable (String) -> Void = { _ in }) async -> LinkageResult {
+        await link(inputs, firstNew: 0, progress: progress)
+    }
+
+    /// Links a new list against a register already deduplicated: pairs of a new record with a
+    /// register record or with another new record, never two register records. In the result,
+    /// records are numbered register first, then the list; clusters join register records only
+    /// through new ones.
+    public func link(
+        _ list: [MatchInput], against register: [MatchInput], progress: @Sendable (String) -> Void = { _ in }
+    ) async -> LinkageResult {
+        await link(register + list, firstNew: register.count, progress: progress)
+    }
+
+    /// Links `inputs`, comparing only pairs with at least one record from `firstNew` on.
+    private func link(_ inputs: [MatchInput], firstNew: Int, progress: @Sendable (String) -> Void) async -> LinkageResult {
         progress("preparing \(inputs.count) records")
         let records = await PreparedRecords(inputs, knowledge: knowledge, workers: settings.workers)
         progress("blocking and comparing candidate pairs")
         // The index lives only for the comparisons.
         let compared = await compareCandidates(
-            records, blocks: await BlockIndex(records, maxBlockSize: settings.maxBlockSize, workers: settings.workers))
+            records, blocks: await BlockIndex(records, maxBlockSize: settings.maxBlockSize, workers: settings.workers),
+            firstNew: firstNew)
         progress("training on \(compared.count) candidate pairs")
         var model = MatchModel(u: await estimateU(records))
         let frequencies = termFrequencies(records)
@@ -86,7 +102,8 @@ public struct Linker: Sendable {
         }
         var patterns: [UInt32: Int] = [:]
         for (pattern, count) in counts.enumerated() where count > 0 { patterns[UInt32(pattern)] = count }
-        model.train(patterns: patterns, recordCount: records.count)
+        let newRecords = Double(records.count - firstNew)
+        model.train(patterns: patterns, possiblePairs: newRecords * Double(firstNew) + newRecords * (newRecords - 1) / 2)
         progress("scoring and clustering")
         let candidatePairs = compared.count
         let batches = await score(compared, records: records, frequenciesByName: frequencies.byName, model: model)
@@ -187,9 +204,14 @@ public struct Linker: Sendable {
         var count: Int { parts.reduce(0) { $0 + $1.count } }
     }
 
-    func compareCandidates(_ records: PreparedRecords, blocks: BlockIndex) async -> ComparedPairs {
+    /// Compares every candidate pair with at least one record from `firstNew` on, each from its
+    /// newer record's side.
+    func compareCandidates(_ records: PreparedRecords, blocks: BlockIndex, firstNew: Int) async -> ComparedPairs {
         // Small chunks interleave cheap and expensive stretches of the input across workers.
-        let chunks = chunkRanges(count: records.count, parts: max(1, records.count / 2_000))
+        let newRecords = records.count - firstNew
+        let chunks = chunkRanges(count: newRecords, parts: max(1, newRecords / 2_000)).map {
+            ($0.lowerBound + firstNew)..<($0.upperBound + firstNew)
+        }
         // What a worker keeps from chunk to chunk: its comparator's memory of name pairs, and
         // which records it has proposed for the current one.
         struct WorkerState: Sendable {
@@ -205,12 +227,13 @@ public struct Linker: Sendable {
                     var state = state
                     var found = ComparedPairs.Part()
                     var candidates: [Int32] = []
-                    for left in range {
-                        blocks.candidates(of: left, seen: &state.seen, into: &candidates)
-                        for right in candidates {
+                    for new in range {
+                        blocks.candidates(of: new, firstNew: firstNew, seen: &state.seen, into: &candidates)
+                        for other in candidates {
+                            let (left, right) = Int(other) < new ? (Int(other), new) : (new, Int(other))
                             found.left.append(Int32(left))
-                            found.right.append(right)
-                            found.patterns.append(state.comparator.compare(left, Int(right)).pattern)
+                            found.right.append(Int32(right))
+                            found.patterns.append(state.comparator.compare(left, right).pattern)
                         }
                     }
                     return (number, found, state)

@@ -88,7 +88,9 @@ public struct MatchModel: Sendable {
     /// surnames do, the same birthday and surname what given names do, the same surname and given
     /// name what dates do; fathers, places and numbers are learnt in all three. Finally the share
     /// of matches among the candidates is estimated with m and u fixed.
-    mutating func train(patterns: [UInt32: Int], recordCount: Int, maxIterations: Int = 40) {
+    /// - Parameter possiblePairs: how many pairs the candidates were drawn from: all pairs of a
+    ///   deduplicated list, or those with a new record when a list is linked against a register.
+    mutating func train(patterns: [UInt32: Int], possiblePairs: Double, maxIterations: Int = 40) {
         let decoded = patterns.map { (vector: LevelVector(pattern: $0.key), count: Double($0.value)) }
         let birthday = { (vector: LevelVector) in vector[.dateOfBirth] == 1 || vector[.dateOfBirth] == 2 }
         let given = { (vector: LevelVector) in vector[.givenName] == 1 || vector[.givenName] == 2 }
@@ -119,7 +121,7 @@ public struct MatchModel: Sendable {
         // candidates instead would use posteriors under a far larger prior, and at a million
         // records overstate the matches many times over.)
         let candidates = decoded.reduce(0) { $0 + $1.count }
-        let allPairs = Double(recordCount) * Double(max(recordCount - 1, 1)) / 2
+        let allPairs = max(possiblePairs, 1)
         let weighed = decoded.map { (weight: evidence($0.vector), count: $0.count) }
         var prior = min(max(lambda * candidates / allPairs, 1e-12), 0.5)
         for _ in 0..<200 {

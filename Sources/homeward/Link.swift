@@ -14,8 +14,15 @@ struct Link: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The CSV file to deduplicate.")
+    @Argument(help: "The CSV file to deduplicate, or with --against the new list to link.")
     var input: String
+
+    @Option(
+        help: """
+            A register (CSV, same columns) already deduplicated: link INPUT against it, comparing new records with \
+            the register and with each other, never two register records.
+            """)
+    var against: String?
 
     @Option(help: "The folder to write pairs.csv and clusters.csv into (created if missing).")
     var out: String
@@ -53,19 +60,24 @@ struct Link: AsyncParsableCommand {
             let seconds = String(format: "%6.1f s", Date().timeIntervalSince(started))
             FileHandle.standardError.write(Data("\(seconds)  \(message)\n".utf8))
         }
-        progress("reading \(input)")
-        let inputs: [MatchInput]
-        do {
-            inputs = try readRecords(path: input)
-        } catch let error as CSVError {
-            throw CommandFailure("\(input): \(error)")
+        let register = try against.map { try readFile($0, progress: progress) } ?? []
+        let list = try readFile(input, progress: progress)
+        // Records are numbered register first, then the list; ids must be unique across both.
+        let inputs = register + list
+        if let against {
+            let registerIDs = Set(register.map(\.id))
+            if let shared = list.first(where: { registerIDs.contains($0.id) }) {
+                throw CommandFailure("record_id '\(shared.id)' is in both \(against) and \(input)")
+            }
         }
         var settings = LinkageSettings()
         settings.threshold = threshold
         settings.reportFloor = reportFloor
         settings.maxBlockSize = maxBlockSize
         let linker = Linker(knowledge: MatchKnowledge.standard, settings: settings)
-        let result = await linker.deduplicate(inputs, progress: progress)
+        let result =
+            against == nil
+            ? await linker.deduplicate(list, progress: progress) : await linker.link(list, against: register, progress: progress)
 
         if showModel { FileHandle.standardError.write(Data((result.model.summary + "\n").utf8)) }
         if measureQueries > 0 {
@@ -222,6 +234,15 @@ struct Link: AsyncParsableCommand {
         if let limit = explanation.limit { lines.append(row("limit", MatchModel.limitWeight, limit)) }
         lines.append(row("total", explanation.weight, String(format: "probability %.6f", explanation.probability)))
         say(lines.joined(separator: "\n"))
+    }
+
+    func readFile(_ path: String, progress: (String) -> Void) throws -> [MatchInput] {
+        progress("reading \(path)")
+        do {
+            return try readRecords(path: path)
+        } catch let error as CSVError {
+            throw CommandFailure("\(path): \(error)")
+        }
     }
 
     /// Reads the benchmark's columns by name, never `person_id`.

@@ -175,3 +175,29 @@ struct ReviewBandTests {
         #expect(result.pairsForReview > 0)
     }
 }
+
+@Suite("Linking a new list against a register")
+struct LinkAgainstRegisterTests {
+    @Test("new records find their man in the register; register records are not compared with each other")
+    func linkAgainst() async {
+        let register = LinkerTests.register()
+        let list = [
+            MatchInput(
+                id: "icrc-2", surname: "Petrenko", givenName: "Oleksandr", patronymic: "Mykolaiovych", dateOfBirth: "1987-05-04"),
+            MatchInput(id: "stranger", surname: "Зеленчук", givenName: "Остап", dateOfBirth: "1950-01-01"),
+        ]
+        let result = await Linker(knowledge: LinkerTests.knowledge).link(list, against: register)
+        let firstNew = Int32(register.count)
+        #expect(!result.pairs.isEmpty)
+        #expect(result.pairs.allSatisfy { $0.left < $0.right && $0.right >= firstNew })
+        #expect(result.clusters.count == register.count + list.count)
+        let newMan = result.clusters[Int(firstNew)]
+        let found = Set(
+            result.clusters.indices.filter { result.clusters[$0] == newMan && $0 < register.count }.map { register[$0].id })
+        #expect(found == ["relatives", "adversary", "icrc", "returnee"])
+        #expect(
+            !result.clusters.enumerated().contains {
+                $0.offset != Int(firstNew) + 1 && $0.element == result.clusters[Int(firstNew) + 1]
+            })
+    }
+}
