@@ -14,6 +14,12 @@ public struct MatchInput: Sendable, Equatable {
     public var serviceNumber: String
     public var unit: String
 
+    /// Whether the date of birth is missing or one the matcher reads; any other text counts as
+    /// missing, and a reader of lists should say so.
+    public var hasReadableDateOfBirth: Bool {
+        dateOfBirth.allSatisfy(\.isWhitespace) || PreparedRecord.packedDate(dateOfBirth) != 0
+    }
+
     public init(
         id: String, surname: String = "", givenName: String = "", patronymic: String = "", dateOfBirth: String = "",
         placeOfBirth: String = "", serviceNumber: String = "", unit: String = ""

@@ -259,6 +259,7 @@ struct Link: AsyncParsableCommand {
         }
         var inputs: [MatchInput] = []
         var seen = Set<String>()
+        var unreadableDates: [(row: Int, text: String)] = []
         while let row = try reader.nextRow() {
             let fields = row.fields
             guard idColumn < fields.count, !fields[idColumn].isEmpty else {
@@ -267,14 +268,21 @@ struct Link: AsyncParsableCommand {
             guard seen.insert(fields[idColumn]).inserted else {
                 throw CommandFailure("\(path), row \(row.number), column record_id: '\(fields[idColumn])' appears twice")
             }
-            inputs.append(
-                MatchInput(
-                    id: fields[idColumn], surname: field("surname", fields), givenName: field("given_name", fields),
-                    patronymic: field("patronymic", fields), dateOfBirth: field("dob", fields),
-                    placeOfBirth: field("place_of_birth", fields), serviceNumber: field("service_no", fields),
-                    unit: field("unit", fields)
-                )
+            let input = MatchInput(
+                id: fields[idColumn], surname: field("surname", fields), givenName: field("given_name", fields),
+                patronymic: field("patronymic", fields), dateOfBirth: field("dob", fields),
+                placeOfBirth: field("place_of_birth", fields), serviceNumber: field("service_no", fields),
+                unit: field("unit", fields)
             )
+            if !input.hasReadableDateOfBirth { unreadableDates.append((row.number, input.dateOfBirth)) }
+            inputs.append(input)
+        }
+        // Not a reason to refuse a list, but never silent: the records are compared without a date.
+        if let first = unreadableDates.first {
+            FileHandle.standardError.write(
+                Data(
+                    ("warning: \(path): \(unreadableDates.count) dates of birth are not YYYY, YYYY-MM or YYYY-MM-DD, or do not "
+                        + "exist, and count as missing; first at row \(first.row), column dob: '\(first.text)'\n").utf8))
         }
         return inputs
     }
