@@ -7,6 +7,7 @@ import OpenAPIRuntime
 /// `ProblemMiddleware` turns what they throw into the documented error answers.
 struct RegisterAPI: APIProtocol {
     let database: HomewardDatabase
+    let search: SearchService
     let clock: @Sendable () -> Date
 
     /// The register acting for the authenticated caller.
@@ -51,6 +52,7 @@ struct RegisterAPI: APIProtocol {
             }
         let draft = try PersonDraft(affiliation: body.affiliation, category: body.category, identity: body.identity)
         let person = try await register.createPerson(draft)
+        try await search.refresh(person.id)
         return .created(.init(body: .json(person.wire)))
     }
 
@@ -71,6 +73,7 @@ struct RegisterAPI: APIProtocol {
             }
         let draft = try PersonDraft(affiliation: body.affiliation, category: body.category, identity: body.identity)
         let person = try await register.updatePerson(id, expectedVersion: body.version, draft)
+        try await search.refresh(id)
         return .ok(.init(body: .json(person.wire)))
     }
 
@@ -91,6 +94,7 @@ struct RegisterAPI: APIProtocol {
             case .json(let body): body
             }
         let event = try await register.appendEvent(to: id, try EventDraft(body))
+        try await search.refresh(id)
         return .created(.init(body: .json(TimelineEntry(event: event, supersededBy: nil).wire)))
     }
 
@@ -121,6 +125,7 @@ struct RegisterAPI: APIProtocol {
             case .json(let body): body
             }
         let record = try await register.createRecord(try RecordDraft(body))
+        if let personID = record.personID { try await search.refresh(personID) }
         return .created(.init(body: .json(record.wire)))
     }
 
@@ -141,13 +146,20 @@ struct RegisterAPI: APIProtocol {
         var reader = InputReader()
         let personID = reader.id(body.personId, "personId")
         try reader.finish()
+        let register = try register
+        let previous = try await register.record(id).personID
         let record = try await register.linkRecord(id, to: personID!, reason: body.reason)
+        for changed in Set([previous, personID].compactMap { $0 }) { try await search.refresh(changed) }
         return .ok(.init(body: .json(record.wire)))
     }
 
     func unlinkRecord(_ input: Operations.UnlinkRecord.Input) async throws -> Operations.UnlinkRecord.Output {
         let id = try pathID(input.path.recordId, "recordId")
-        return .ok(.init(body: .json(try await register.unlinkRecord(id).wire)))
+        let register = try register
+        let previous = try await register.record(id).personID
+        let record = try await register.unlinkRecord(id)
+        if let previous { try await search.refresh(previous) }
+        return .ok(.init(body: .json(record.wire)))
     }
 
     func listRecordLinks(_ input: Operations.ListRecordLinks.Input) async throws -> Operations.ListRecordLinks.Output {

@@ -11,11 +11,21 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// The largest request body accepted; personal data never needs more in one JSON request.
     public var maxBodyBytes: Int
+    /// Whether cookies go only over HTTPS. Browsers treat http://127.0.0.1 and localhost as secure,
+    /// so this stays on except behind a proxy that speaks plain HTTP to browsers elsewhere.
+    public var secureCookies: Bool
+    /// The public statement's figures are rounded down to a multiple of this ("more than 2,500").
+    public var statementRounding: Int
 
-    public init(hostname: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20) {
+    public init(
+        hostname: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, secureCookies: Bool = true,
+        statementRounding: Int = 50
+    ) {
         self.hostname = hostname
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.secureCookies = secureCookies
+        self.statementRounding = statementRounding
     }
 }
 
@@ -26,6 +36,22 @@ struct DatabaseService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         try await database.shutdown()
+    }
+}
+
+/// Reads the register into the search index as the server starts, so the first search is as
+/// quick as the rest.
+struct SearchWarmUp: Service {
+    let search: SearchService
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await search.load()
+        } catch {
+            logger.error("the search index could not be built; it will be tried again on the first search: \(error)")
+        }
+        try? await gracefulShutdown()
     }
 }
 
@@ -40,23 +66,27 @@ public func buildApplication(
     ownsDatabase: Bool = true,
     clock: @escaping @Sendable () -> Date = Date.init
 ) throws -> some ApplicationProtocol {
-    let router = buildRouter(database: database, configuration: configuration, logger: logger, clock: clock)
+    let search = SearchService(database: database)
+    let router = try buildRouter(
+        database: database, search: search, configuration: configuration, logger: logger, clock: clock)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "Homeward"),
         logger: logger
     )
+    app.addServices(SearchWarmUp(search: search, logger: logger))
     if ownsDatabase { app.addServices(DatabaseService(database: database)) }
     return app
 }
 
 func buildRouter(
     database: HomewardDatabase,
+    search: SearchService,
     configuration: ServerConfiguration,
     logger: Logger,
     clock: @escaping @Sendable () -> Date
-) -> Router<BasicRequestContext> {
-    let router = Router()
+) throws -> Router<HomewardRequestContext> {
+    let router = Router(context: HomewardRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: TokenAuthenticationMiddleware(database: database))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
@@ -69,12 +99,22 @@ func buildRouter(
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes))
         )
     }
-    router.get("/") { _, _ in try await LandingPage.render(database: database) }
 
-    let api = RegisterAPI(database: database, clock: clock)
+    let web = WebApplication(
+        database: database, pages: try PageRenderer(), search: search, duplicates: DuplicateFinder(database: database),
+        configuration: configuration, clock: clock)
+    web.register(on: router, logger: logger)
+
+    let api = RegisterAPI(database: database, search: search, clock: clock)
     // Registration cannot fail for a generated handler set; a failure here is a programming error.
     try! api.registerHandlers(on: router, middlewares: [ProblemMiddleware(logger: logger)])
     return router
+}
+
+/// Looks for possible duplicates across the whole register and fills the review queue; returns
+/// how many pairs wait for a decision.
+public func findDuplicates(database: HomewardDatabase, actor: String) async throws -> Int {
+    try await DuplicateFinder(database: database).refresh(actor: actor)
 }
 
 /// The OpenAPI document the server implements, served as written.

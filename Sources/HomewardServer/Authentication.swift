@@ -1,30 +1,35 @@
 import Foundation
 import HTTPTypes
+import HomewardCore
 import HomewardStore
 import Hummingbird
 import NIOCore
 import OpenAPIRuntime
 
-/// Paths anyone may read: the public figures, the API description, the health check. A generic
-/// middleware cannot hold a stored static, so the set lives here rather than being rebuilt on
-/// every request.
-let publicReadPaths: Set<String> = ["/", "/health", "/api/openapi.yaml", "/api/v1/stats"]
+/// API paths anyone may read: the public figures and the API description. A generic middleware
+/// cannot hold a stored static, so the set lives here rather than being rebuilt on every request.
+let publicAPIPaths: Set<String> = ["/api/openapi.yaml", "/api/v1/stats"]
 
 /// Who is making the current request, as the audit log names them.
 enum RequestActor {
     @TaskLocal static var current: String?
 }
 
-/// Denies every request that is not to a public path and carries no valid personal access token.
+/// Denies every API request that is not to a public path and carries no valid personal access
+/// token, and every write whose token lacks the write scope.
 ///
-/// It sits in front of every route, so a route added later is private unless it is added to
-/// `publicReadPaths` on purpose.
+/// It sits in front of every route under /api/, so an API route added later is private unless it
+/// is added to `publicAPIPaths` on purpose. The pages of the web application are guarded by
+/// their own requirements (`Site`, `WebRouter`).
 struct TokenAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let database: HomewardDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
-        if request.method == .get || request.method == .head, publicReadPaths.contains(request.uri.path) {
+        let path = request.uri.path
+        guard path == "/api" || path.hasPrefix("/api/") else { return try await next(request, context) }
+        let isRead = request.method == .get || request.method == .head
+        if isRead, publicAPIPaths.contains(path) {
             return try await next(request, context)
         }
         guard let token = Self.bearerToken(request.headers[.authorization]) else {
@@ -32,6 +37,15 @@ struct TokenAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware 
         }
         guard let holder = try await database.authenticate(token: token) else {
             return Self.unauthorized("The access token is unknown or has been revoked.")
+        }
+        let needed: TokenScope = isRead ? .read : .write
+        guard holder.scopes.contains(needed) else {
+            return problemResponse(
+                ProblemDocument(
+                    title: "Forbidden", status: 403,
+                    detail: "This token may not \(isRead ? "read" : "write"): it has the scopes "
+                        + "'\(holder.scopes.map(\.rawValue).sorted().joined(separator: " "))'. Create one with --scope \(needed.rawValue)."
+                ))
         }
         return try await RequestActor.$current.withValue("token:\(holder.name)") {
             try await next(request, context)

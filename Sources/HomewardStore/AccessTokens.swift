@@ -1,16 +1,18 @@
 import Crypto
 import FluentKit
 import Foundation
+import HomewardCore
 
-/// Who a valid personal access token belongs to.
+/// Who a valid personal access token belongs to, and what it may do.
 public struct TokenHolder: Hashable, Sendable {
     public var tokenID: UUID
     public var name: String
+    public var scopes: Set<TokenScope>
 }
 
 extension HomewardDatabase {
     /// Creates a token and returns it; only its hash is kept, so it cannot be shown again.
-    public func createAccessToken(name: String, actor: String) async throws -> String {
+    public func createAccessToken(name: String, scopes: Set<TokenScope> = [.read], actor: String) async throws -> String {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }
@@ -20,13 +22,14 @@ extension HomewardDatabase {
         model.name = name
         model.tokenHash = Self.tokenHash(token)
         model.createdAt = Date()
+        model.scopes = TokenScope.allCases.filter(scopes.contains).map(\.rawValue).joined(separator: " ")
         let isPostgres = !isSQLite
         try await writeGate.run {
             try await self.database.transaction { database in
                 try await model.create(on: database)
                 try await AuditLog.append(
                     on: database, isPostgres: isPostgres, at: model.createdAt, actor: actor, action: "token.create",
-                    entity: "access_token", entityID: model.id?.uuidString, detail: name
+                    entity: "access_token", entityID: model.id?.uuidString, detail: "\(name) (\(model.scopes ?? ""))"
                 )
             }
         }
@@ -43,7 +46,8 @@ extension HomewardDatabase {
                 .first(),
             let id = model.id
         else { return nil }
-        return TokenHolder(tokenID: id, name: model.name)
+        let scopes = model.scopes.map { Set($0.split(separator: " ").compactMap { TokenScope(rawValue: String($0)) }) }
+        return TokenHolder(tokenID: id, name: model.name, scopes: scopes ?? Set(TokenScope.allCases))
     }
 
     static func tokenHash(_ token: String) -> String {

@@ -127,13 +127,47 @@ extension HomewardDatabase {
         }
     }
 
-    /// The newest audit entries first.
-    public func auditEntries(limit: Int = 100) async throws -> [AuditEntry] {
-        try await AuditEntryModel.query(on: database).sort(\.$id, .descending).limit(limit).all().map {
+    /// The newest audit entries first, as the auditor's filters select them.
+    public func auditEntries(_ filter: AuditFilter = AuditFilter(), offset: Int = 0, limit: Int = 100) async throws -> Page<
+        AuditEntry
+    > {
+        var query = AuditEntryModel.query(on: database)
+        if let actor = filter.actor { query = query.filter(\.$actor == actor) }
+        if let action = filter.action { query = query.filter(\.$action == action) }
+        if let entity = filter.entity { query = query.filter(\.$entity == entity) }
+        if let entityID = filter.entityID { query = query.filter(\.$entityID == entityID) }
+        if let from = filter.from { query = query.filter(\.$at >= from) }
+        if let until = filter.until { query = query.filter(\.$at < until) }
+        let total = try await query.copy().count()
+        let models = try await query.sort(\.$id, .descending).range(offset..<(offset + limit)).all()
+        let items = models.map {
             AuditEntry(
                 sequence: $0.id ?? 0, at: $0.at, actor: $0.actor, action: $0.action, entity: $0.entity,
                 entityID: $0.entityID, detail: $0.detail, hash: $0.hash
             )
         }
+        return Page(items: items, total: total, offset: offset, limit: limit)
+    }
+}
+
+/// What an auditor narrows the log to; nil means any.
+public struct AuditFilter: Sendable, Equatable {
+    public var actor: String?
+    public var action: String?
+    public var entity: String?
+    public var entityID: String?
+    public var from: Date?
+    public var until: Date?
+
+    public init(
+        actor: String? = nil, action: String? = nil, entity: String? = nil, entityID: String? = nil, from: Date? = nil,
+        until: Date? = nil
+    ) {
+        self.actor = actor
+        self.action = action
+        self.entity = entity
+        self.entityID = entityID
+        self.from = from
+        self.until = until
     }
 }

@@ -6,6 +6,7 @@ enum Migrations {
     static let all: [any AsyncMigration] = [
         M001CreateRegister(),
         M002CreateAccessAndAudit(),
+        M003CreateAccountsAndReview(),
     ]
 }
 
@@ -164,5 +165,79 @@ struct M002CreateAccessAndAudit: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema("audit_entries").delete()
         try await database.schema("access_tokens").delete()
+    }
+}
+
+/// 003: staff accounts, browser sessions, failed sign-ins, token scopes, and the queue of possible
+/// duplicates with the decisions taken on them.
+struct M003CreateAccountsAndReview: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("users")
+            .id()
+            .field("username", .string, .required)
+            .field("display_name", .string, .required)
+            .field("role", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("totp_secret", .string)
+            .field("language", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("disabled_at", .datetime)
+            .unique(on: "username")
+            .create()
+
+        try await database.schema("web_sessions")
+            .id()
+            .field("token_hash", .string, .required)
+            .field("user_id", .uuid, .required, .references("users", "id"))
+            .field("form_token", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .unique(on: "token_hash")
+            .create()
+
+        try await database.schema("login_failures")
+            .id()
+            .field("username", .string, .required)
+            .field("address", .string, .required)
+            .field("at", .datetime, .required)
+            .create()
+
+        // Tokens made before scopes existed could do everything; they keep that ("read write").
+        try await database.schema("access_tokens")
+            .field("scopes", .string)
+            .update()
+
+        try await database.schema("match_candidates")
+            .id()
+            .field("left_record_id", .uuid, .required, .references("records", "id"))
+            .field("right_record_id", .uuid, .required, .references("records", "id"))
+            .field("probability", .double, .required)
+            .field("priority", .double, .required)
+            .field("explanation", .string, .required)
+            .field("state", .string, .required)
+            .field("decided_by", .string)
+            .field("decided_at", .datetime)
+            .field("previous_person_id", .uuid)
+            .field("created_at", .datetime, .required)
+            .unique(on: "left_record_id", "right_record_id")
+            .create()
+
+        let sql = try database.sqlDatabase()
+        for statement in [
+            "CREATE INDEX login_failures_by_username ON login_failures (username, at)",
+            "CREATE INDEX login_failures_by_address ON login_failures (address, at)",
+            "CREATE INDEX match_candidates_queue ON match_candidates (state, priority)",
+            "CREATE INDEX audit_entries_by_entity ON audit_entries (entity, entity_id)",
+        ] {
+            try await sql.raw(SQLQueryString(stringLiteral: statement)).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["match_candidates", "login_failures", "web_sessions", "users"] {
+            try await database.schema(table).delete()
+        }
+        try await database.schema("access_tokens").deleteField("scopes").update()
     }
 }

@@ -146,6 +146,8 @@ final class AccessTokenModel: Model, @unchecked Sendable {
     @Field(key: "token_hash") var tokenHash: String
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "revoked_at") var revokedAt: Date?
+    /// Space-separated `TokenScope`s; nil for tokens made before scopes existed, which could do everything.
+    @OptionalField(key: "scopes") var scopes: String?
 
     init() {}
 }

@@ -79,7 +79,7 @@ public struct Register: Sendable {
     }
 
     /// Runs a change and its audit entry in one transaction.
-    private func write<T: Sendable>(
+    func write<T: Sendable>(
         _ action: String,
         entity: String,
         detail: String = "",
@@ -316,7 +316,6 @@ public struct Register: Sendable {
         validator.text(reason, "reason")
         try validator.finish()
         let now = clock()
-        let actor = actor
         return try await write("record.link", entity: "record", detail: "person \(personID)") { database in
             guard let model = try await RecordModel.find(recordID, on: database) else {
                 throw StoreError.notFound(entity: "record", id: recordID)
@@ -325,10 +324,7 @@ public struct Register: Sendable {
                 throw ValidationError([.unknownReference("personId", "person", personID)])
             }
             if model.personID == personID { return (try model.record(), recordID.uuidString) }
-            try await closeLinks(record: recordID, at: now, by: actor, on: database)
-            try await openLink(record: recordID, person: personID, at: now, by: actor, reason: reason, on: database)
-            model.personID = personID
-            try await model.update(on: database)
+            try await moveRecord(model, to: personID, at: now, reason: reason, on: database)
             return (try model.record(), recordID.uuidString)
         }
     }
@@ -362,6 +358,17 @@ public struct Register: Sendable {
             }
     }
 
+    /// Links a record to another person, closing the link it had; the old one stays in the history.
+    func moveRecord(_ model: RecordModel, to personID: UUID, at now: Date, reason: String?, on database: any Database)
+        async throws
+    {
+        let recordID = try model.requireID()
+        try await closeLinks(record: recordID, at: now, by: actor, on: database)
+        try await openLink(record: recordID, person: personID, at: now, by: actor, reason: reason, on: database)
+        model.personID = personID
+        try await model.update(on: database)
+    }
+
     private func openLink(record: UUID, person: UUID, at: Date, by: String, reason: String?, on database: any Database)
         async throws
     {
@@ -375,7 +382,7 @@ public struct Register: Sendable {
         try await link.create(on: database)
     }
 
-    private func closeLinks(record: UUID, at: Date, by: String, on database: any Database) async throws {
+    func closeLinks(record: UUID, at: Date, by: String, on database: any Database) async throws {
         try await RecordLinkModel.query(on: database)
             .filter(\.$recordID == record)
             .filter(\.$undoneAt == nil)

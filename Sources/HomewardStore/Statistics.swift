@@ -62,3 +62,37 @@ extension Register {
         return RegisterStatistics(cells: cells, exchanges: exchanges)
     }
 }
+
+/// How many events of one kind happened to our people in one month, for the charts over time.
+public struct MonthlyCount: Hashable, Sendable {
+    /// `YYYY-MM`.
+    public var month: String
+    public var kind: EventKind
+    public var count: Int
+}
+
+extension Register {
+    /// Events of our people by month and kind, corrected events left out; exchanges are counted
+    /// as exchange days, not persons.
+    public func monthlyEventCounts(kinds: [EventKind]) async throws -> [MonthlyCount] {
+        let sql = try store.database.sqlDatabase()
+        let rows = try await sql.raw(
+            """
+            SELECT substr(e.date, 1, 7) AS month, e.kind AS kind, COUNT(*) AS count FROM events e
+            JOIN persons p ON p.id = e.person_id
+            WHERE p.affiliation = 'own' AND e.date IS NOT NULL AND length(e.date) >= 7
+              AND NOT EXISTS (SELECT 1 FROM events c WHERE c.supersedes = e.id)
+            GROUP BY substr(e.date, 1, 7), e.kind ORDER BY month
+            """
+        ).all()
+        let wanted = Set(kinds)
+        return try rows.compactMap { row in
+            guard let kind = EventKind(rawValue: try row.decode(column: "kind", as: String.self)), wanted.contains(kind) else {
+                return nil
+            }
+            return MonthlyCount(
+                month: try row.decode(column: "month", as: String.self), kind: kind,
+                count: try row.decode(column: "count", as: Int.self))
+        }
+    }
+}

@@ -11,7 +11,9 @@ struct Homeward: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "homeward",
         abstract: "The register of a national information bureau: persons held or missing, their records, events and status.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Stats.self, Token.self, Audit.self, Link.self]
+        subcommands: [
+            Serve.self, Migrate.self, Demo.self, Stats.self, User.self, Token.self, Audit.self, Review.self, Link.self,
+        ]
     )
 }
 
@@ -63,6 +65,8 @@ struct StorageOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension TokenScope: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {}
 
 /// Runs `body` with an open database and closes it afterwards, also when `body` throws.
 func withDatabase<T>(_ storage: StorageOptions, _ body: (HomewardDatabase) async throws -> T) async throws -> T {
@@ -106,8 +110,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
-    @Flag(help: "Fill an empty register with demo data and print a demo API token.")
+    @Flag(help: "Fill an empty register with demo data, create demo users and print a demo API token.")
     var demo = false
+
+    @Flag(help: "Send cookies over plain HTTP too: only behind a proxy on a trusted network (loopback needs no such flag).")
+    var insecureCookies = false
+
+    @Option(help: "Round the public statement's figures down to a multiple of this.")
+    var statementRounding = 50
 
     func run() async throws {
         let logger = storage.logger("homeward")
@@ -120,7 +130,8 @@ struct Serve: AsyncParsableCommand {
         }
         let app = try buildApplication(
             database: database,
-            configuration: ServerConfiguration(hostname: hostname, port: port),
+            configuration: ServerConfiguration(
+                hostname: hostname, port: port, secureCookies: !insecureCookies, statementRounding: statementRounding),
             logger: logger
         )
         say("Homeward is serving \(database.location) at http://\(hostname):\(port)")
@@ -135,17 +146,41 @@ struct Serve: AsyncParsableCommand {
                 say("Filling the empty register with demo data…")
                 let summary = try await DemoRegister().load(into: database.register(actor: "system:demo"))
                 say(summary.description)
+                let pairs = try await findDuplicates(database: database, actor: "system:demo")
+                say("\(pairs) possible duplicates wait for review.")
             } else {
                 say("The register already holds \(persons) persons; the demo data is not loaded again.")
             }
+            try await DemoUsers.ensure(in: database)
             try await database.revokeAccessTokens(named: "demo", actor: "system:demo")
-            let token = try await database.createAccessToken(name: "demo", actor: "system:demo")
+            let token = try await database.createAccessToken(name: "demo", scopes: [.read, .write], actor: "system:demo")
             say("Demo API token (valid until the next start with --demo): \(token)")
             say("  curl -H 'Authorization: Bearer \(token)' http://\(hostname):\(port)/api/v1/persons")
-        } else if persons == 0 {
-            say("The register is empty. Load demo data with `homeward demo`, or start with `homeward serve --demo`.")
-            say("Create an API token with `homeward token create --name <who>`.")
+        } else {
+            if try await database.userCount() == 0 {
+                say("No one can sign in yet. Create the first administrator:")
+                say("  homeward user create --username <name> --role admin")
+            }
+            if persons == 0 {
+                say("The register is empty. Load demo data with `homeward demo`, or start with `homeward serve --demo`.")
+            }
         }
+    }
+}
+
+/// The demo's staff: one user per role, all with the same password, printed at start.
+enum DemoUsers {
+    static let password = "homeward-demo-2026"
+
+    static func ensure(in database: HomewardDatabase) async throws {
+        let existing = Set(try await database.users().map(\.username))
+        for role in Role.allCases where !existing.contains(role.rawValue) {
+            _ = try await database.createUser(
+                username: role.rawValue, displayName: "Demo \(role.rawValue)", role: role, password: password,
+                language: "en", actor: "system:demo")
+        }
+        say("Demo users (password '\(password)'): \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+        say("  Sign in at the address below; each sees what their role allows.")
     }
 }
 
@@ -175,6 +210,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The seed of the generator.")
     var seed: UInt64 = 2022_02_24
 
+    @Flag(help: "Do not look for possible duplicates afterwards (for large registers made for benchmarks).")
+    var withoutReview = false
+
     func validate() throws {
         guard own >= 0, adversary >= 0, own + adversary <= 1_000_000 else {
             throw ArgumentParser.ValidationError("--own and --adversary must be 0 or more, and 1,000,000 at most together")
@@ -192,6 +230,13 @@ struct Demo: AsyncParsableCommand {
             let summary = try await DemoRegister(ownPersons: own, adversaryPersons: adversary, seed: seed)
                 .load(into: database.register(actor: "system:demo"))
             say(summary.description)
+            if withoutReview {
+                say("The review queue was not filled (--without-review); fill it with `homeward review refresh`.")
+            } else {
+                let pairs = try await findDuplicates(database: database, actor: "system:demo")
+                say("\(pairs) possible duplicates wait for review.")
+            }
+            try await DemoUsers.ensure(in: database)
         }
     }
 }
@@ -222,6 +267,9 @@ struct Token: AsyncParsableCommand {
         @Option(help: "Whose token this is, as the audit log will name them.")
         var name: String
 
+        @Option(name: .customLong("scope"), help: "What the token may do: read (GET), write (everything else); repeat for both.")
+        var scopes: [TokenScope] = [.read]
+
         func validate() throws {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
                 throw ArgumentParser.ValidationError("--name must be 1 to 100 characters")
@@ -229,7 +277,9 @@ struct Token: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let token = try await withDatabase(storage) { try await $0.createAccessToken(name: name, actor: "cli") }
+            let token = try await withDatabase(storage) {
+                try await $0.createAccessToken(name: name, scopes: Set(scopes), actor: "cli")
+            }
             say(token)
         }
     }
@@ -254,6 +304,23 @@ struct Audit: AsyncParsableCommand {
                 say("The audit log is broken at entry \(sequence): \(reason).")
                 throw ExitCode(1)
             }
+        }
+    }
+}
+
+struct Review: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The queue of possible duplicates.", subcommands: [Refresh.self])
+
+    struct Refresh: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Runs the matcher over every record and fills the review queue; decided pairs keep their decision.")
+
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let pairs = try await withDatabase(storage) { try await findDuplicates(database: $0, actor: "cli") }
+            say("\(pairs) possible duplicates wait for review.")
         }
     }
 }

@@ -38,7 +38,7 @@ struct APIHarness {
 
 func withAPI(_ backend: TestBackend, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
     try await withTestDatabase(backend) { database in
-        let token = try await database.createAccessToken(name: "tester", actor: "test")
+        let token = try await database.createAccessToken(name: "tester", scopes: [.read, .write], actor: "test")
         let app = try buildApplication(
             database: database, configuration: ServerConfiguration(), logger: testLogger(), ownsDatabase: false,
             clock: { testNow }

@@ -173,7 +173,7 @@ struct APIAuditTests {
                 _ = try await api.object(.get, "/api/v1/persons?affiliation=own&limit=5")
                 _ = try await api.object(.get, "/api/v1/stats")
             }
-            let entries = try await database.auditEntries()
+            let entries = try await database.auditEntries().items
             #expect(entries.map(\.action) == ["person.list", "timeline.view", "person.view", "person.create", "token.create"])
             #expect(entries.first?.detail == "affiliation=own offset=0 limit=5")
             #expect(entries.dropLast().allSatisfy { $0.actor == "token:olena" })

@@ -14,7 +14,7 @@ struct AuditLogTests {
             _ = try await register.appendEvent(to: person.id, event(.lastSeen, "2024-02-10"))
             try await register.noteView(entity: "person", id: person.id)
             #expect(try await database.verifyAuditLog() == .intact(entries: 3))
-            let entries = try await database.auditEntries()
+            let entries = try await database.auditEntries().items
             #expect(entries.map(\.action) == ["person.view", "event.create", "person.create"])
             #expect(entries.allSatisfy { $0.actor == "user:olena" })
         }

@@ -1,0 +1,86 @@
+import HTTPTypes
+import HomewardCore
+
+/// Who may use a page.
+enum Requirement: Hashable, Sendable {
+    /// No one needs to be signed in: the sign-in page, the public figures, the stylesheet.
+    case anyone
+    /// Any signed-in member of staff, whatever their role.
+    case signedIn
+    case permission(Permission)
+
+    func admits(_ role: Role?) -> Bool {
+        switch self {
+        case .anyone: true
+        case .signedIn: role != nil
+        case .permission(let permission): role?.allows(permission) ?? false
+        }
+    }
+}
+
+/// One page or form action of the operators' application, with who may use it.
+///
+/// Routes are registered from these values only (`WebRouter.add`), so a page cannot exist
+/// without a requirement, and the route × role test reads the same list.
+struct WebRoute: Hashable, Sendable, CustomStringConvertible {
+    let method: HTTPRequest.Method
+    let path: String
+    let requirement: Requirement
+
+    init(_ method: HTTPRequest.Method, _ path: String, _ requirement: Requirement) {
+        self.method = method
+        self.path = path
+        self.requirement = requirement
+    }
+
+    var description: String { "\(method) \(path)" }
+
+    /// The path with its `:parameters` filled in, in order.
+    func link(_ values: String...) -> String {
+        var remaining = values[...]
+        return path.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            part.hasPrefix(":") ? (remaining.popFirst() ?? String(part)) : String(part)
+        }.joined(separator: "/")
+    }
+}
+
+/// The site map: every page of the operators' application.
+enum Site {
+    static let home = WebRoute(.get, "/", .anyone)
+    static let asset = WebRoute(.get, "/static/:file", .anyone)
+    static let signInPage = WebRoute(.get, "/login", .anyone)
+    static let signIn = WebRoute(.post, "/login", .anyone)
+    static let signOut = WebRoute(.post, "/logout", .signedIn)
+    static let chooseLanguage = WebRoute(.post, "/language", .anyone)
+    static let dashboard = WebRoute(.get, "/dashboard", .signedIn)
+
+    static let search = WebRoute(.get, "/search", .permission(.readRegister))
+    static let searchResults = WebRoute(.get, "/search/results", .permission(.readRegister))
+    static let person = WebRoute(.get, "/persons/:id", .permission(.readRegister))
+
+    static let newPerson = WebRoute(.get, "/persons/new", .permission(.editRegister))
+    static let createPerson = WebRoute(.post, "/persons/new", .permission(.editRegister))
+    static let editPerson = WebRoute(.get, "/persons/:id/edit", .permission(.editRegister))
+    static let updatePerson = WebRoute(.post, "/persons/:id/edit", .permission(.editRegister))
+    static let newEvent = WebRoute(.get, "/persons/:id/events/new", .permission(.editRegister))
+    static let createEvent = WebRoute(.post, "/persons/:id/events/new", .permission(.editRegister))
+    static let newRecord = WebRoute(.get, "/persons/:id/records/new", .permission(.editRegister))
+    static let createRecord = WebRoute(.post, "/persons/:id/records/new", .permission(.editRegister))
+
+    static let reviewQueue = WebRoute(.get, "/review", .permission(.reviewMatches))
+    static let refreshReviewQueue = WebRoute(.post, "/review", .permission(.reviewMatches))
+    static let reviewPair = WebRoute(.get, "/review/:id", .permission(.reviewMatches))
+    static let decidePair = WebRoute(.post, "/review/:id", .permission(.reviewMatches))
+    static let undoDecision = WebRoute(.post, "/review/:id/undo", .permission(.reviewMatches))
+    static let unlinkRecord = WebRoute(.post, "/records/:id/unlink", .permission(.reviewMatches))
+
+    static let audit = WebRoute(.get, "/audit", .permission(.readAudit))
+
+    static let all: [WebRoute] = [
+        home, asset, signInPage, signIn, signOut, chooseLanguage, dashboard,
+        search, searchResults, person,
+        newPerson, createPerson, editPerson, updatePerson, newEvent, createEvent, newRecord, createRecord,
+        reviewQueue, refreshReviewQueue, reviewPair, decidePair, undoDecision, unlinkRecord,
+        audit,
+    ]
+}

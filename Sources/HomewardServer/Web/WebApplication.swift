@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import HomewardCore
+import HomewardStore
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The operators' application: every page of `Site`, with the services they share.
+struct WebApplication: Sendable {
+    let database: HomewardDatabase
+    let pages: PageRenderer
+    let search: SearchService
+    let duplicates: DuplicateFinder
+    let configuration: ServerConfiguration
+    let clock: @Sendable () -> Date
+
+    func register(on router: Router<HomewardRequestContext>, logger: Logger) {
+        let web = WebRouter(router: router, database: database, pages: pages, logger: logger, clock: clock)
+        web.add(Site.home) { try await home($0) }
+        web.add(Site.asset) { try asset($0) }
+        web.add(Site.signInPage) { signInPage($0) }
+        web.add(Site.signIn) { try await signIn($0) }
+        web.add(Site.signOut) { try await signOut($0) }
+        web.add(Site.chooseLanguage) { try await chooseLanguage($0) }
+        web.add(Site.dashboard) { try await dashboard($0) }
+        web.add(Site.search) { try await searchPage($0) }
+        web.add(Site.searchResults) { try await searchResults($0) }
+        web.add(Site.person) { try await personPage($0) }
+        web.add(Site.newPerson) { try await personForm($0, person: nil) }
+        web.add(Site.createPerson) { try await savePerson($0, id: nil) }
+        web.add(Site.editPerson) { page in try await personForm(page, person: try await register(page).person(try page.id())) }
+        web.add(Site.updatePerson) { page in try await savePerson(page, id: try page.id()) }
+        web.add(Site.newEvent) { try await eventForm($0) }
+        web.add(Site.createEvent) { try await saveEvent($0) }
+        web.add(Site.newRecord) { try await recordForm($0) }
+        web.add(Site.createRecord) { try await saveRecord($0) }
+        web.add(Site.reviewQueue) { try await reviewQueue($0) }
+        web.add(Site.refreshReviewQueue) { try await refreshReviewQueue($0) }
+        web.add(Site.reviewPair) { try await reviewPair($0) }
+        web.add(Site.decidePair) { try await decidePair($0) }
+        web.add(Site.undoDecision) { try await undoDecision($0) }
+        web.add(Site.unlinkRecord) { try await unlinkRecord($0) }
+        web.add(Site.audit) { try await auditPage($0) }
+    }
+
+    /// The register acting for the signed-in viewer, so the audit log names them.
+    func register(_ page: PageRequest) throws -> Register {
+        database.register(actor: try page.signedIn.actor, clock: clock)
+    }
+
+    // MARK: Public pages
+
+    func home(_ page: PageRequest) async throws -> Response {
+        if page.viewer != nil { return pages.redirect(to: Site.dashboard.path) }
+        let figures = try await database.register(actor: "public").statistics()
+        return pages.render(
+            "home", ["statement": PublicStatement(figures, roundingTo: configuration.statementRounding).text(page.t)],
+            for: page, title: "Homeward")
+    }
+
+    func asset(_ page: PageRequest) throws -> Response {
+        guard let name = page.context.parameters.get("file"), let asset = StaticAsset.named(name) else {
+            throw HTTPError(.notFound)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=3600"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: asset.bytes))
+        )
+    }
+
+    // MARK: Signing in and out
+
+    func signInPage(_ page: PageRequest, username: String = "", error: String? = nil, status: HTTPResponse.Status = .ok)
+        -> Response
+    {
+        if page.viewer != nil, error == nil { return pages.redirect(to: Site.dashboard.path) }
+        let formToken = page.request.cookies[CookieName.signInForm]?.value ?? DatabaseTokens.random()
+        return pages.render(
+            "login",
+            [
+                "username": username, "error": error as Any, "formToken": formToken,
+                "next": page.query("next") ?? page.form["next"] ?? "",
+                "firstStart": false,
+            ],
+            for: page, title: page.t["signin_title"], status: status,
+            headers: [
+                .setCookie: cookie(CookieName.signInForm, formToken, maxAge: 3600).description
+            ]
+        )
+    }
+
+    func signIn(_ page: PageRequest) async throws -> Response {
+        let username = page.form["username"]?.lowercased() ?? ""
+        // Before there is a session, the form echoes a token its own cookie carries: another site
+        // can make a browser post the form but cannot read or set that cookie.
+        guard let sent = page.form["_signin"], let expected = page.request.cookies[CookieName.signInForm]?.value,
+            constantTimeEqual(sent, expected)
+        else {
+            return signInPage(page, username: username, error: page.t["signin_expired"], status: .forbidden)
+        }
+        let outcome = try await database.signIn(
+            username: username, password: page.form.raw("password"), code: page.form["code"],
+            address: page.context.clientAddress, now: clock()
+        )
+        switch outcome {
+        case .signedIn(let token, let session):
+            var next = page.form["next"] ?? Site.dashboard.path
+            // Only a path on this site: a link cannot send someone elsewhere after signing in.
+            if !next.hasPrefix("/") || next.hasPrefix("//") || next.hasPrefix("/\\") { next = Site.dashboard.path }
+            var headers = HTTPFields()
+            headers.append(HTTPField(name: .setCookie, value: cookie(CookieName.session, token, maxAge: nil).description))
+            headers.append(
+                HTTPField(
+                    name: .setCookie, value: cookie(CookieName.language, session.user.language, maxAge: 31_536_000).description))
+            headers.append(HTTPField(name: .setCookie, value: cookie(CookieName.signInForm, "", maxAge: 0).description))
+            return pages.redirect(to: next, headers: headers)
+        case .needsCode:
+            return signInPage(page, username: username, error: page.t["signin_needs_code"], status: .unauthorized)
+        case .refused:
+            return signInPage(page, username: username, error: page.t["signin_refused"], status: .unauthorized)
+        case .throttled(let until):
+            let minutes = max(1, Int((until.timeIntervalSince(clock()) / 60).rounded(.up)))
+            return signInPage(
+                page, username: username, error: page.t.format("signin_throttled", ["minutes": String(minutes)]),
+                status: .tooManyRequests)
+        }
+    }
+
+    func signOut(_ page: PageRequest) async throws -> Response {
+        let viewer = try page.signedIn
+        try await database.signOut(token: viewer.sessionToken, actor: viewer.actor)
+        return pages.redirect(
+            to: Site.signInPage.path, headers: [.setCookie: cookie(CookieName.session, "", maxAge: 0).description])
+    }
+
+    func chooseLanguage(_ page: PageRequest) async throws -> Response {
+        let language = page.form["language"] == "en" ? "en" : "uk"
+        if let viewer = page.viewer { try await database.setLanguage(userID: viewer.user.id, language: language) }
+        var back = page.form["back"] ?? "/"
+        if !back.hasPrefix("/") || back.hasPrefix("//") { back = "/" }
+        return pages.redirect(
+            to: back, headers: [.setCookie: cookie(CookieName.language, language, maxAge: 31_536_000).description])
+    }
+
+    /// Cookies are never readable by scripts, go back only to this site's own pages, and only
+    /// over HTTPS unless the server was told it runs on plain HTTP on a trusted network.
+    func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
+        Cookie(
+            name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true,
+            sameSite: .lax)
+    }
+}
+
+/// Random tokens for forms and cookies.
+enum DatabaseTokens {
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import HTTPTypes
+import HomewardCore
+import HomewardStore
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context of every route: Hummingbird's, plus where the request came from (for
+/// sign-in throttling and the audit log).
+public struct HomewardRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}
+
+/// A signed-in member of staff, for the length of one request.
+struct Viewer: Sendable {
+    let user: UserAccount
+    let formToken: String
+    let sessionToken: String
+
+    var actor: String { "user:\(user.username)" }
+    func can(_ permission: Permission) -> Bool { user.role.allows(permission) }
+}
+
+/// The names of the cookies the application sets.
+enum CookieName {
+    static let session = "homeward_session"
+    static let language = "homeward_language"
+    /// Carries the token the sign-in form echoes, before there is a session (double-submit).
+    static let signInForm = "homeward_signin"
+}
+
+/// What a page handler is given: the request, who is asking, their form and their language.
+struct PageRequest: Sendable {
+    let request: Request
+    let context: HomewardRequestContext
+    let viewer: Viewer?
+    /// The fields of a submitted form; empty for GET.
+    let form: FormFields
+    let t: Translations
+    /// The address's query, decoded as a browser encodes a GET form ("+" is a space).
+    let queryFields: FormFields
+
+    init(request: Request, context: HomewardRequestContext, viewer: Viewer?, form: FormFields, t: Translations) {
+        self.request = request
+        self.context = context
+        self.viewer = viewer
+        self.form = form
+        self.t = t
+        queryFields = FormFields(urlEncoded: request.uri.query ?? "")
+    }
+
+    var language: String { t.code }
+
+    /// A query parameter, trimmed; nil when absent or blank.
+    func query(_ name: String) -> String? { queryFields[name] }
+
+    /// A query parameter as typed: the search box needs to know whether its last word is finished.
+    func rawQuery(_ name: String) -> String { queryFields.raw(name) }
+
+    /// The `:id` of the path, or a 404 if it is not one.
+    func id(_ name: String = "id") throws -> UUID {
+        guard let text = context.parameters.get(name), let id = UUID(uuidString: text) else {
+            throw HTTPError(.notFound)
+        }
+        return id
+    }
+
+    /// The signed-in viewer; the router guarantees one on every route that needs it.
+    var signedIn: Viewer {
+        get throws {
+            guard let viewer else { throw HTTPError(.unauthorized) }
+            return viewer
+        }
+    }
+}
+
+/// Form fields of an `application/x-www-form-urlencoded` body.
+struct FormFields: Sendable {
+    private(set) var values: [String: [String]] = [:]
+
+    init() {}
+
+    init(urlEncoded body: String) {
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(parts[0])
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            values[name, default: []].append(value)
+        }
+    }
+
+    /// The field's value, trimmed; nil when absent or blank.
+    subscript(_ name: String) -> String? {
+        guard let value = values[name]?.first?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            return nil
+        }
+        return value
+    }
+
+    /// The value as typed, untrimmed, for showing it back in the form.
+    func raw(_ name: String) -> String { values[name]?.first ?? "" }
+
+    private static func decode(_ text: Substring) -> String {
+        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+    }
+}
+
+/// Registers the pages of the operators' application, each behind its requirement.
+///
+/// Every page goes through `add`, which signs the viewer in from their cookie, refuses those the
+/// route's requirement does not admit, and checks the form token of every form it receives.
+struct WebRouter {
+    let router: Router<HomewardRequestContext>
+    let database: HomewardDatabase
+    let pages: PageRenderer
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    func add(_ route: WebRoute, _ handler: @escaping @Sendable (PageRequest) async throws -> Response) {
+        let database = database
+        let pages = pages
+        let logger = logger
+        let clock = clock
+        router.on(RouterPath(route.path), method: route.method) { request, context in
+            var viewer: Viewer?
+            if let token = request.cookies[CookieName.session]?.value,
+                let session = try await database.session(token: token, now: clock())
+            {
+                viewer = Viewer(user: session.user, formToken: session.formToken, sessionToken: token)
+            }
+            let language =
+                viewer?.user.language ?? request.cookies[CookieName.language]?.value
+                ?? Translations.preferred(acceptLanguage: request.headers[.acceptLanguage])
+            let t = Translations.forLanguage(language)
+            var form = FormFields()
+            if route.method == .post {
+                var request = request
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                form = FormFields(urlEncoded: String(buffer: body))
+            }
+            let page = PageRequest(request: request, context: context, viewer: viewer, form: form, t: t)
+
+            guard route.requirement.admits(viewer?.user.role) else {
+                if viewer == nil {
+                    guard route.method == .get else { return pages.redirect(to: Site.signInPage.path) }
+                    let next = request.uri.description
+                    return pages.redirect(
+                        to:
+                            "\(Site.signInPage.path)?next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                    )
+                }
+                return pages.problem(page, status: .forbidden, message: t["error_forbidden"])
+            }
+            // Every form of a signed-in viewer carries the session's token: a page on another site
+            // cannot make their browser act for them.
+            if route.method == .post, let viewer, route != Site.signIn {
+                guard let sent = form["_csrf"], constantTimeEqual(sent, viewer.formToken) else {
+                    return pages.problem(page, status: .forbidden, message: t["error_form_token"])
+                }
+            }
+            do {
+                return try await handler(page)
+            } catch let error as HTTPError where error.status == .notFound {
+                return pages.problem(page, status: .notFound, message: t["error_not_found"])
+            } catch let error as StoreError {
+                if case .notFound = error { return pages.problem(page, status: .notFound, message: t["error_not_found"]) }
+                logger.error("\(route) failed: \(error)")
+                return pages.problem(page, status: .internalServerError, message: t["error_internal"])
+            }
+        }
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they first differ.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let left = Array(a.utf8)
+    let right = Array(b.utf8)
+    guard left.count == right.count else { return false }
+    var difference: UInt8 = 0
+    for index in left.indices { difference |= left[index] ^ right[index] }
+    return difference == 0
+}
+
+extension SocketAddress {
+    var ipAddress: String? {
+        switch self {
+        case .v4(let address): address.host
+        case .v6(let address): address.host
+        case .unixDomainSocket: "local"
+        }
+    }
+}
