@@ -107,7 +107,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HomewardStoreTests",
-            dependencies: ["HomewardStore", "HomewardCore", "HomewardTestSupport"],
+            dependencies: [
+                "HomewardStore", "HomewardCore", "HomewardTestSupport",
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(

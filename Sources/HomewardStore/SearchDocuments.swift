@@ -89,3 +89,24 @@ extension Register {
         return documents
     }
 }
+
+extension Register {
+    /// Changes whenever anything the search box shows changes: persons added or edited, records
+    /// linked or unlinked, events that move a status. A server compares it now and then to notice
+    /// changes made by another process (an import, another server).
+    public func searchFingerprint() async throws -> String {
+        let sql = try database.sqlDatabase()
+        let row = try await sql.raw(
+            """
+            SELECT (SELECT COUNT(*) FROM persons) AS persons, (SELECT MAX(updated_at) FROM persons) AS updated,
+                   (SELECT COUNT(*) FROM record_links) AS links, (SELECT COUNT(*) FROM events) AS events
+            """
+        ).first()
+        guard let row else { return "" }
+        let updated = try row.decode(column: "updated", as: Date?.self)
+        return [
+            String(try row.decode(column: "persons", as: Int.self)), updated.map { String($0.timeIntervalSince1970) } ?? "",
+            String(try row.decode(column: "links", as: Int.self)), String(try row.decode(column: "events", as: Int.self)),
+        ].joined(separator: "|")
+    }
+}

@@ -160,7 +160,7 @@ struct APIAuditTests {
     @Test("reading a person, a timeline or a list of persons is audited under the token's name")
     func sensitiveReadsAreAudited() async throws {
         try await withTestDatabase(.sqlite) { database in
-            let token = try await database.createAccessToken(name: "olena", actor: "test")
+            let token = try await database.createAccessToken(name: "olena", scopes: [.read, .write], actor: "test")
             let app = try buildApplication(
                 database: database, configuration: ServerConfiguration(), logger: testLogger(), ownsDatabase: false,
                 clock: { testNow }

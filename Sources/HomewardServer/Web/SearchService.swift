@@ -4,33 +4,44 @@ import HomewardMatching
 import HomewardStore
 import Synchronization
 
-/// The search box's index of every person, kept in memory and brought up to date after each
-/// change made through this server.
+/// The search box's index of every person, kept in memory: brought up to date at once after each
+/// change made through this server, and read anew when another process (an import, another
+/// server) has changed the register, which is checked at most once per `recheckInterval`.
 final class SearchService: Sendable {
     private let index = Mutex<PersonSearchIndex?>(nil)
     private let summaries = Mutex<[UUID: PersonSearchDocument]>([:])
+    /// What the register looked like when the index last matched it, and when that was checked.
+    private let known = Mutex<(fingerprint: String, checkedAt: ContinuousClock.Instant)?>(nil)
     private let database: HomewardDatabase
+    private let recheckInterval: Duration
 
-    init(database: HomewardDatabase) {
+    init(database: HomewardDatabase, recheckInterval: Duration = .seconds(1)) {
         self.database = database
+        self.recheckInterval = recheckInterval
     }
+
+    private var register: Register { database.register(actor: "system:search") }
 
     /// Reads every person from the register; the first search waits for it.
     func load() async throws {
-        let documents = try await database.register(actor: "system:search").searchDocuments()
+        let fingerprint = try await register.searchFingerprint()
+        let documents = try await register.searchDocuments()
         let built = PersonSearchIndex(knowledge: .standard, entries: documents.map(Self.entry))
         summaries.withLock { $0 = Dictionary(documents.map { ($0.id, $0) }) { first, _ in first } }
         index.withLock { $0 = built }
+        known.withLock { $0 = (fingerprint, ContinuousClock.now) }
     }
 
-    /// Reads one person again after a change.
+    /// Reads one person again after a change made through this server.
     func refresh(_ personID: UUID) async throws {
         try await loadIfNeeded()
-        let document = try await database.register(actor: "system:search").searchDocument(of: personID)
+        let document = try await register.searchDocument(of: personID)
         index.withLock { index in
             if let document { index?.upsert(Self.entry(document)) } else { index?.remove(personID) }
         }
         summaries.withLock { $0[personID] = document }
+        let fingerprint = try await register.searchFingerprint()
+        known.withLock { $0 = (fingerprint, ContinuousClock.now) }
     }
 
     func search(_ text: String, facets: [String], limit: Int) async throws -> (
@@ -43,7 +54,16 @@ final class SearchService: Sendable {
     }
 
     private func loadIfNeeded() async throws {
-        if index.withLock({ $0 == nil }) { try await load() }
+        guard let last = known.withLock({ $0 }), index.withLock({ $0 != nil }) else {
+            try await load()
+            return
+        }
+        guard ContinuousClock.now - last.checkedAt >= recheckInterval else { return }
+        if try await register.searchFingerprint() != last.fingerprint {
+            try await load()
+        } else {
+            known.withLock { $0?.checkedAt = ContinuousClock.now }
+        }
     }
 
     static func entry(_ document: PersonSearchDocument) -> SearchEntry {
