@@ -87,7 +87,7 @@ func buildRouter(
     clock: @escaping @Sendable () -> Date
 ) throws -> Router<HomewardRequestContext> {
     let router = Router(context: HomewardRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: TokenAuthenticationMiddleware(database: database))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
 

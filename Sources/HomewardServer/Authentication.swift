@@ -100,3 +100,30 @@ func problemResponse(_ problem: ProblemDocument, headers: HTTPFields = [:]) -> R
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: problem.encoded))
     )
 }
+
+/// Logs each request's method, path, status and duration, never its query: search queries and
+/// filters name the persons being looked for, and logs are not audited.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            log(request, context, status: response.status.code, started: started)
+            return response
+        } catch {
+            log(request, context, status: (error as? any HTTPResponseError)?.status.code ?? 500, started: started)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, _ context: Context, status: Int, started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        context.logger.info(
+            "\(request.method) \(request.uri.path) \(status)",
+            metadata: [
+                "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)"
+            ]
+        )
+    }
+}
