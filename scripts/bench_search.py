@@ -11,12 +11,12 @@ among the results. The anchor is what a register without a name index does: a LI
 Latin columns, run on the same SQLite file, which finds only spellings it was given.
 """
 import argparse
-import http.cookiejar
 import random
 import re
 import sqlite3
 import statistics
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -38,12 +38,34 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     arguments = parser.parse_args()
 
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(arguments.base + "/login").read().decode()
+    # The cookies are Secure; a browser sends them to 127.0.0.1, Python's cookie jar does not, so
+    # they are carried by hand.
+    cookies = {}
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    plain = urllib.request.build_opener(NoRedirect)
+
+    def fetch(url, data=None):
+        request = urllib.request.Request(url, data=data)
+        request.add_header("Cookie", "; ".join(f"{name}={value}" for name, value in cookies.items()))
+        try:
+            answer = plain.open(request)
+        except urllib.error.HTTPError as redirect:
+            if redirect.code != 303:
+                raise
+            answer = redirect
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            cookies[name] = rest.split(";")[0]
+        return answer
+
+    page = fetch(arguments.base + "/login").read().decode()
     token = re.search(r'name="_signin" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode({"_signin": token, "username": "admin", "password": "homeward-demo-2026"}).encode()
-    opener.open(arguments.base + "/login", form)
+    fetch(arguments.base + "/login", form)
 
     connection = sqlite3.connect(arguments.database)
     total = connection.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
@@ -55,7 +77,7 @@ def main():
     def ask(query):
         url = arguments.base + "/search/results?" + urllib.parse.urlencode({"q": query})
         started = time.perf_counter()
-        with opener.open(url) as answer:
+        with fetch(url) as answer:
             body = answer.read().decode()
             timing = answer.headers.get("Server-Timing", "")
         elapsed = (time.perf_counter() - started) * 1000

@@ -124,23 +124,32 @@ public struct PersonSearchIndex: Sendable {
             guard query.year != nil || !facets.isEmpty else { return SearchResults(hits: [], total: 0) }
             candidates = (0..<Int32(ids.count)).filter { live[Int($0)] }
         } else {
-            // Each word narrows the set; the rarest first keeps the sets small.
+            // A word's matches are gathered in a dense array (best level per person) and the list
+            // of persons it touched: a dictionary of tens of thousands of entries, for a short
+            // prefix while typing, would cost more than the whole search.
             var matched = [Int32](repeating: 0, count: ids.count)
+            var best = [UInt8](repeating: 0, count: ids.count)
+            var touched: [Int32] = []
             candidates = []
             for (number, word) in query.words.enumerated() {
-                let isLast = number == query.words.count - 1 && query.lastWordIsOpen
-                let levels = matches(of: word, asPrefix: isLast)
-                var next: [Int32] = []
-                for (slot, level) in levels where matched[Int(slot)] == Int32(number) {
-                    matched[Int(slot)] += 1
-                    score[Int(slot)] += level
-                    if number == query.words.count - 1 { next.append(slot) }
+                let isLast = number == query.words.count - 1
+                gather(word, asPrefix: isLast && query.lastWordIsOpen, best: &best, touched: &touched)
+                if touched.isEmpty { return SearchResults(hits: [], total: 0) }
+                for slot in touched {
+                    let index = Int(slot)
+                    if matched[index] == Int32(number) {
+                        matched[index] += 1
+                        score[index] += Int32(best[index])
+                        if isLast { candidates.append(slot) }
+                    }
+                    best[index] = 0
                 }
-                if number == query.words.count - 1 { candidates = next }
-                if levels.isEmpty { return SearchResults(hits: [], total: 0) }
+                touched.removeAll(keepingCapacity: true)
             }
         }
-        var hits: [SearchHit] = []
+        // (score, slot): ties go to the person indexed first, and comparing integers keeps the sort
+        // cheap when a short prefix matches tens of thousands.
+        var ranked: [(score: Int, slot: Int32)] = []
         for slot in candidates where live[Int(slot)] {
             let index = Int(slot)
             if !facets.allSatisfy(facetsOfSlot[index].contains) { continue }
@@ -157,19 +166,23 @@ public struct PersonSearchIndex: Sendable {
                     }
                 }
             }
-            hits.append(SearchHit(id: ids[index], score: total))
+            ranked.append((total, slot))
         }
-        let totalCount = hits.count
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.id.uuidString < $1.id.uuidString }
-        return SearchResults(hits: Array(hits.prefix(limit)), total: totalCount)
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.slot < $1.slot }
+        let hits = ranked.prefix(limit).map { SearchHit(id: ids[Int($0.slot)], score: $0.score) }
+        return SearchResults(hits: hits, total: ranked.count)
     }
 
-    /// The persons a query word matches, each with how well: 3 the same key, 2 another form of
+    /// Marks the persons a query word matches with how well: 3 the same key, 2 another form of
     /// the name, 1 a key the word begins.
-    private func matches(of word: String, asPrefix: Bool) -> [Int32: Int32] {
-        var levels: [Int32: Int32] = [:]
-        func add(_ token: String, _ level: Int32) {
-            for slot in postings[token] ?? [] where levels[slot, default: 0] < level { levels[slot] = level }
+    private func gather(_ word: String, asPrefix: Bool, best: inout [UInt8], touched: inout [Int32]) {
+        func add(_ token: String, _ level: UInt8) {
+            guard let slots = postings[token] else { return }
+            for slot in slots {
+                let index = Int(slot)
+                if best[index] == 0 { touched.append(slot) }
+                if best[index] < level { best[index] = level }
+            }
         }
         let keys = PhoneticKey.keys(word).filter { !$0.isEmpty }
         for group in knowledge.givenNames.groups(of: keys) { add("g:\(group)", 2) }
@@ -188,7 +201,6 @@ public struct PersonSearchIndex: Sendable {
                 }
             }
         }
-        return levels
     }
 
     private func lowerBound(_ token: String) -> Int {
