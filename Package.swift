@@ -119,6 +119,7 @@ let package = Package(
                 "HomewardServer",
                 "HomewardStore",
                 "HomewardCore",
+                "HomewardMatching",
                 "HomewardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HomewardCore
+import HomewardMatching
 import HomewardStore
 import HomewardTestSupport
 import Testing
@@ -298,6 +299,17 @@ struct TranslationTests {
             let text = try String(contentsOf: templates.appendingPathComponent(file), encoding: .utf8)
             for match in text.matches(of: /\{\{t\.([A-Za-z0-9_-]+)\}\}/) {
                 #expect(english[String(match.1)] != nil, "\(file) uses t.\(match.1), which en.json lacks")
+            }
+        }
+    }
+
+    @Test("every level of the matcher's explanation has both languages' words")
+    func matcherLevels() {
+        let ukrainian = Translations.forLanguage("uk").strings
+        for field in MatchField.allCases {
+            #expect(ukrainian["field_\(field)"] != nil, "field_\(field)")
+            for level in field.levels + ["missing"] {
+                #expect(ukrainian["level_\(level)"] != nil, "\(field): \(level)")
             }
         }
     }
