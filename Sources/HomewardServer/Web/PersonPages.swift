@@ -149,21 +149,13 @@ extension WebApplication {
             .text("fatherFirstName", t["field_fatherFirstName"], value("fatherFirstName", identity?.fatherFirstName)),
             .text("mothersMaidenName", t["field_mothersMaidenName"], value("mothersMaidenName", identity?.mothersMaidenName)),
         ]
-        let action = person.map { Site.updatePerson.link($0.id.uuidString) } ?? Site.createPerson.path
-        return pages.render(
-            "form",
-            [
-                "heading": person == nil
-                    ? t["person_new_title"] : t.format("person_edit_title", ["name": identity!.name.fullName]),
-                "action": action,
-                "fields": fields.map { $0.context(error: errors[$0.name]) },
-                "hidden": person.map { [["name": "version", "value": values?.raw("version") ?? String($0.version)]] } ?? [],
-                "notice": notice as Any,
-                "errorSummary": (errors.isEmpty ? nil : t.format("form_error_summary", ["count": String(errors.count)])) as Any,
-                "back": person.map { Site.person.link($0.id.uuidString) } ?? Site.search.path,
-                "submit": t["form_save"],
-            ],
-            for: page, title: person == nil ? t["person_new_title"] : identity!.name.fullName, status: status)
+        let heading =
+            person == nil ? t["person_new_title"] : t.format("person_edit_title", ["name": identity!.name.fullName])
+        return renderForm(
+            page, heading: heading, action: person.map { Site.updatePerson.link($0.id.uuidString) } ?? Site.createPerson.path,
+            fields: fields, errors: errors,
+            hidden: person.map { ["version": values?.raw("version") ?? String($0.version)] } ?? [:], notice: notice,
+            back: person.map { Site.person.link($0.id.uuidString) } ?? Site.search.path, submit: t["form_save"], status: status)
     }
 
     func savePerson(_ page: PageRequest, id: UUID?) async throws -> Response {
@@ -265,18 +257,10 @@ extension WebApplication {
                 selected: value("supersedes"), hint: t["hint_supersedes"]),
             .area("note", t["field_note"], value("note")),
         ]
-        return pages.render(
-            "form",
-            [
-                "heading": t.format("event_new_title", ["name": person.identity.name.fullName]),
-                "action": Site.createEvent.link(person.id.uuidString),
-                "fields": fields.map { $0.context(error: errors[$0.name]) },
-                "hidden": [] as [[String: String]],
-                "errorSummary": (errors.isEmpty ? nil : t.format("form_error_summary", ["count": String(errors.count)])) as Any,
-                "back": Site.person.link(person.id.uuidString),
-                "submit": t["form_add_event"],
-            ],
-            for: page, title: t.format("event_new_title", ["name": person.identity.name.fullName]), status: status)
+        return renderForm(
+            page, heading: t.format("event_new_title", ["name": person.identity.name.fullName]),
+            action: Site.createEvent.link(person.id.uuidString), fields: fields, errors: errors,
+            back: Site.person.link(person.id.uuidString), submit: t["form_add_event"], status: status)
     }
 
     func saveEvent(_ page: PageRequest) async throws -> Response {
@@ -341,18 +325,10 @@ extension WebApplication {
             .text("serviceNumber", t["field_serviceNumber"], value("serviceNumber")),
             .text("unit", t["field_unit"], value("unit")),
         ]
-        return pages.render(
-            "form",
-            [
-                "heading": t.format("record_new_title", ["name": person.identity.name.fullName]),
-                "action": Site.createRecord.link(person.id.uuidString),
-                "fields": fields.map { $0.context(error: errors[$0.name]) },
-                "hidden": [] as [[String: String]],
-                "errorSummary": (errors.isEmpty ? nil : t.format("form_error_summary", ["count": String(errors.count)])) as Any,
-                "back": Site.person.link(person.id.uuidString),
-                "submit": t["form_add_record"],
-            ],
-            for: page, title: t.format("record_new_title", ["name": person.identity.name.fullName]), status: status)
+        return renderForm(
+            page, heading: t.format("record_new_title", ["name": person.identity.name.fullName]),
+            action: Site.createRecord.link(person.id.uuidString), fields: fields, errors: errors,
+            back: Site.person.link(person.id.uuidString), submit: t["form_add_record"], status: status)
     }
 
     func saveRecord(_ page: PageRequest) async throws -> Response {
@@ -389,6 +365,28 @@ extension WebApplication {
     }
 
     // MARK: Form helpers
+
+    /// The shared data-entry page: the fields with their messages beside them, a summary of what
+    /// needs attention, the hidden values the form must carry back.
+    func renderForm(
+        _ page: PageRequest, heading: String, action: String, fields: [FormField], errors: [String: String],
+        hidden: [String: String] = [:], notice: String? = nil, back: String, submit: String, status: HTTPResponse.Status
+    ) -> Response {
+        let t = page.t
+        return pages.render(
+            "form",
+            [
+                "heading": heading,
+                "action": action,
+                "fields": fields.map { $0.context(error: errors[$0.name]) },
+                "hidden": hidden.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },
+                "notice": notice as Any,
+                "errorSummary": (errors.isEmpty ? nil : t.format("form_error_summary", ["count": String(errors.count)])) as Any,
+                "back": back,
+                "submit": submit,
+            ],
+            for: page, title: heading, status: status)
+    }
 
     /// A date as an operator types it: 1987, 1987-05, 1987-05-04 or 04.05.1987.
     func parseDate(_ text: String?, field: String, into errors: inout [String: String], _ t: Translations) -> PartialDate? {
