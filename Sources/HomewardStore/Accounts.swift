@@ -144,7 +144,7 @@ extension HomewardDatabase {
     public func setLanguage(userID: UUID, language: String) async throws {
         guard let model = try await UserModel.find(userID, on: database) else { return }
         model.language = language == "en" ? "en" : "uk"
-        try await model.update(on: database)
+        try await writeGate.run { try await model.update(on: self.database) }
     }
 
     public func users() async throws -> [UserAccount] {
@@ -176,7 +176,8 @@ extension HomewardDatabase {
         // A missing user still costs one bcrypt, so timing does not tell which usernames exist.
         let passwordMatches = try await bcryptVerify(password, hash: model?.passwordHash ?? Self.decoyHash)
         guard let model, passwordMatches, model.disabledAt == nil else {
-            try await recordFailure(username: username, address: address, at: now, reason: "wrong username or password")
+            try await recordFailure(
+                username: username, address: address, at: now, reason: "wrong username or password", policy: policy)
             return .refused
         }
         if let secret = model.totpSecret {
@@ -185,7 +186,8 @@ extension HomewardDatabase {
             // One step either side forgives a phone clock a little off.
             let accepted = [-30.0, 0, 30].contains { totp.compute(date: now.addingTimeInterval($0)) == Int(code) }
             guard accepted else {
-                try await recordFailure(username: username, address: address, at: now, reason: "wrong second-factor code")
+                try await recordFailure(
+                    username: username, address: address, at: now, reason: "wrong second-factor code", policy: policy)
                 return .refused
             }
         }
@@ -220,7 +222,8 @@ extension HomewardDatabase {
         // Touching the session at most once a minute keeps page views from turning into writes.
         if now.timeIntervalSince(session.lastSeenAt) > 60 {
             session.lastSeenAt = now
-            try await session.update(on: database)
+            // Through the write gate like every write, so a page view never meets "database is locked".
+            try await writeGate.run { try await session.update(on: self.database) }
         }
         return WebSession(user: try user.account(), formToken: session.formToken)
     }
@@ -234,7 +237,9 @@ extension HomewardDatabase {
 
     // MARK: Helpers
 
-    private func recordFailure(username: String, address: String, at now: Date, reason: String) async throws {
+    private func recordFailure(username: String, address: String, at now: Date, reason: String, policy: SignInPolicy)
+        async throws
+    {
         let failure = LoginFailureModel()
         failure.id = UUID()
         failure.username = username
@@ -245,6 +250,8 @@ extension HomewardDatabase {
             detail: "\(username): \(reason)"
         ) { database in
             try await failure.create(on: database)
+            // Failures older than the longest window count for nothing; the table keeps only what can still lock.
+            try await LoginFailureModel.query(on: database).filter(\.$at < now.addingTimeInterval(-policy.window)).delete()
         }
     }
 
