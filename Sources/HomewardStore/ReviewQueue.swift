@@ -252,3 +252,16 @@ final class MatchCandidateModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension Register {
+    /// Every person's status, for weighing which possible duplicates matter most.
+    public func personStatuses() async throws -> [UUID: PersonStatus] {
+        let rows = try await database.sqlDatabase().select().columns("id", "status").from("persons").all()
+        var statuses: [UUID: PersonStatus] = [:]
+        for row in rows {
+            statuses[try row.decode(column: "id", as: UUID.self)] = try decoded(
+                PersonStatus.self, try row.decode(column: "status", as: String.self), column: "persons.status")
+        }
+        return statuses
+    }
+}

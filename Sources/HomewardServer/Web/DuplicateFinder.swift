@@ -21,7 +21,7 @@ struct DuplicateFinder: Sendable {
         settings.reportFloor = floor
         let linker = Linker(knowledge: .standard, settings: settings)
         let result = await linker.deduplicate(inputs)
-        let statuses = try await personStatuses(register)
+        let statuses = try await register.personStatuses()
 
         var drafts: [CandidateDraft] = []
         for batch in result.batches {
@@ -57,10 +57,6 @@ struct DuplicateFinder: Sendable {
     /// joining them changes what a family is told. Within each, the likelier pair first.
     static func priority(probability: Double, rightIsUnlinked: Bool, statusesDiffer: Bool) -> Double {
         probability + (rightIsUnlinked ? 2 : 0) + (statusesDiffer ? 1 : 0)
-    }
-
-    private func personStatuses(_ register: Register) async throws -> [UUID: PersonStatus] {
-        Dictionary(try await register.searchDocuments().map { ($0.id, $0.status) }) { first, _ in first }
     }
 
     static func input(_ record: RecordForMatching) -> MatchInput {
