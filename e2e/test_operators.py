@@ -85,4 +85,4 @@ def test_the_language_is_the_users_choice(operator):
     operator.wait_until(lambda: operator.find("html").get_attribute("lang") == "uk")
     assert "Огляд" in operator.find("h1").text
     statement = operator.find("#public-statement").text
-    assert re.search(r"Понад [\d  ]+ наших людей", statement), statement
+    assert re.search(r"Понад [\d\s\u00a0\u202f]+ наших людей", statement), statement

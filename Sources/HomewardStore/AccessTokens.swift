@@ -1,4 +1,3 @@
-import Crypto
 import FluentKit
 import Foundation
 import HomewardCore
@@ -13,14 +12,11 @@ public struct TokenHolder: Hashable, Sendable {
 extension HomewardDatabase {
     /// Creates a token and returns it; only its hash is kept, so it cannot be shown again.
     public func createAccessToken(name: String, scopes: Set<TokenScope> = [.read], actor: String) async throws -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        let token = "hw_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let token = "hw_" + Secrets.randomHex(32)
         let model = AccessTokenModel()
         model.id = UUID()
         model.name = name
-        model.tokenHash = Self.tokenHash(token)
+        model.tokenHash = Secrets.sha256Hex(token)
         model.createdAt = Date()
         model.scopes = TokenScope.allCases.filter(scopes.contains).map(\.rawValue).joined(separator: " ")
         let isPostgres = !isSQLite
@@ -41,7 +37,7 @@ extension HomewardDatabase {
         guard token.hasPrefix("hw_"), token.count == 67 else { return nil }
         guard
             let model = try await AccessTokenModel.query(on: database)
-                .filter(\.$tokenHash == Self.tokenHash(token))
+                .filter(\.$tokenHash == Secrets.sha256Hex(token))
                 .filter(\.$revokedAt == nil)
                 .first(),
             let id = model.id
@@ -50,9 +46,6 @@ extension HomewardDatabase {
         return TokenHolder(tokenID: id, name: model.name, scopes: scopes ?? Set(TokenScope.allCases))
     }
 
-    static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
 }
 
 extension HomewardDatabase {

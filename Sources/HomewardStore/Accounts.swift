@@ -128,10 +128,7 @@ extension HomewardDatabase {
 
     /// Turns on the second factor and returns the otpauth:// address an authenticator app reads.
     public func enableSecondFactor(username: String, actor: String) async throws -> String {
-        var bytes = [UInt8](repeating: 0, count: 20)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        let secret = Base32.encode(bytes)
+        let secret = Base32.encode(Secrets.randomBytes(20))
         try await auditedWrite(actor: actor, action: "user.enable-totp", entity: "user", entityID: nil, detail: username) {
             database in
             let model = try await Self.user(named: username, on: database)
@@ -192,12 +189,12 @@ extension HomewardDatabase {
             }
         }
 
-        let token = Self.randomHex(32)
+        let token = Secrets.randomHex(32)
         let session = WebSessionModel()
         session.id = UUID()
-        session.tokenHash = Self.tokenHash(token)
+        session.tokenHash = Secrets.sha256Hex(token)
         session.userID = try model.requireID()
-        session.formToken = Self.randomHex(32)
+        session.formToken = Secrets.randomHex(32)
         session.createdAt = now
         session.lastSeenAt = now
         session.expiresAt = now.addingTimeInterval(policy.sessionLifetime)
@@ -214,7 +211,7 @@ extension HomewardDatabase {
     /// The session a browser's token belongs to, if it is still valid.
     public func session(token: String, now: Date = Date(), policy: SignInPolicy = SignInPolicy()) async throws -> WebSession? {
         guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
-        guard let session = try await WebSessionModel.query(on: database).filter(\.$tokenHash == Self.tokenHash(token)).first()
+        guard let session = try await WebSessionModel.query(on: database).filter(\.$tokenHash == Secrets.sha256Hex(token)).first()
         else { return nil }
         guard session.expiresAt > now, session.lastSeenAt.addingTimeInterval(policy.idleTimeout) > now,
             let user = try await UserModel.find(session.userID, on: database), user.disabledAt == nil
@@ -231,7 +228,7 @@ extension HomewardDatabase {
     public func signOut(token: String, actor: String) async throws {
         try await auditedWrite(actor: actor, action: "session.end", entity: "user", entityID: nil, detail: "signed out") {
             database in
-            try await WebSessionModel.query(on: database).filter(\.$tokenHash == Self.tokenHash(token)).delete()
+            try await WebSessionModel.query(on: database).filter(\.$tokenHash == Secrets.sha256Hex(token)).delete()
         }
     }
 
@@ -303,11 +300,6 @@ extension HomewardDatabase {
             throw AccountError.weakPassword("it must not contain the username")
         }
         if Set(password).count < 5 { throw AccountError.weakPassword("it repeats too few different characters") }
-    }
-
-    static func randomHex(_ count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
 

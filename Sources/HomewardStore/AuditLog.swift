@@ -1,4 +1,3 @@
-import Crypto
 import FluentKit
 import Foundation
 import SQLKit
@@ -69,7 +68,7 @@ public enum AuditLog {
         ]
         // Length-prefixing each field makes the encoding unambiguous: no two entries hash the same text.
         let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Secrets.sha256Hex(canonical)
     }
 }
 

@@ -251,6 +251,11 @@ struct WebTests {
             #expect(try await web.post("/review/\(sample.candidate)", ["decision": "link"], &browser).status == .seeOther)
             let register = web.database.register(actor: "test")
             #expect(try await register.record(sample.record).personID == sample.person)
+            // A second decision on a decided pair is refused, and says who decided it.
+            let again = try await web.post("/review/\(sample.candidate)", ["decision": "not-same"], &browser)
+            #expect(again.status == .conflict)
+            #expect(again.body.contains("already decided") && again.body.contains("user:analyst"))
+            #expect(try await register.record(sample.record).personID == sample.person)
             #expect(try await web.post("/review/\(sample.candidate)/undo", [:], &browser).status == .seeOther)
             #expect(try await register.record(sample.record).personID == nil)
             #expect(try await register.matchCandidate(sample.candidate).state == .open)

@@ -28,7 +28,7 @@ extension WebApplication {
         }
         func sourceLabel(_ id: UUID?) -> String {
             guard let id, let source = sources[id] else { return "" }
-            return "\(source.title) (\(source.reliability.rawValue))"
+            return source.label
         }
 
         let identity = person.identity
@@ -238,7 +238,7 @@ extension WebApplication {
                 selected: value("facilityId")),
             .select(
                 "sourceId", t["field_source"],
-                [("", "—")] + sources.map { ($0.id.uuidString, "\($0.title) (\($0.reliability.rawValue))") },
+                sourceOptions(sources),
                 selected: value("sourceId")),
             .select(
                 "credibility", t["field_credibility"],
@@ -314,7 +314,7 @@ extension WebApplication {
         let fields: [FormField] = [
             .select(
                 "sourceId", t["field_source"],
-                [("", "—")] + sources.map { ($0.id.uuidString, "\($0.title) (\($0.reliability.rawValue))") },
+                sourceOptions(sources),
                 selected: value("sourceId"), required: true),
             .text("surname", t["field_surname"], value("surname"), required: true, hint: t["hint_as_written"]),
             .text("givenNames", t["field_givenNames"], value("givenNames")),
@@ -415,6 +415,16 @@ extension WebApplication {
         }
         return errors
     }
+}
+
+/// A choice of sources for a form, with "none" first.
+func sourceOptions(_ sources: [Source]) -> [(String, String)] {
+    [("", "—")] + sources.map { ($0.id.uuidString, $0.label) }
+}
+
+extension Source {
+    /// How pages name a source: its title and its reliability grade, "Список … (C)".
+    var label: String { "\(title) (\(reliability.rawValue))" }
 }
 
 /// One field of a form, as the shared form template draws it.

@@ -68,7 +68,7 @@ extension WebApplication {
             let person = record.personID.flatMap { persons[$0] }
             return [
                 "name": particulars.name.fullName,
-                "source": sources[record.sourceID].map { "\($0.title) (\($0.reliability.rawValue))" } ?? "",
+                "source": sources[record.sourceID]?.label ?? "",
                 "person": person.map { $0.identity.name.fullName } ?? t["review_no_person"],
                 "personLink": person.map { Site.person.link($0.id.uuidString) } as Any,
                 "status": person.map { t["status_\($0.status.rawValue)"] } ?? "",

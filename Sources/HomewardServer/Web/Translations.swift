@@ -20,11 +20,10 @@ struct Translations: MustacheParent, Sendable {
 
     /// A number as this language writes it: 2 500 in Ukrainian, 2,500 in English.
     func number(_ value: Int) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.locale = Locale(identifier: code == "uk" ? "uk_UA" : "en_GB")
-        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+        value.formatted(.number.locale(locale))
     }
+
+    private var locale: Locale { Locale(identifier: code == "uk" ? "uk_UA" : "en_GB") }
 
     static let languages = ["uk", "en"]
 

@@ -76,7 +76,7 @@ struct WebApplication: Sendable {
         -> Response
     {
         if page.viewer != nil, error == nil { return pages.redirect(to: Site.dashboard.path) }
-        let formToken = page.request.cookies[CookieName.signInForm]?.value ?? DatabaseTokens.random()
+        let formToken = page.request.cookies[CookieName.signInForm]?.value ?? Secrets.randomHex(32)
         return pages.render(
             "login",
             [
@@ -150,13 +150,5 @@ struct WebApplication: Sendable {
         Cookie(
             name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true,
             sameSite: .lax)
-    }
-}
-
-/// Random tokens for forms and cookies.
-enum DatabaseTokens {
-    static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
