@@ -265,6 +265,18 @@ struct WebTests {
         }
     }
 
+    @Test("an address naming no one is a 404 page, not an error", arguments: [TestBackend.sqlite])
+    func unknownAddresses(backend: TestBackend) async throws {
+        try await withWeb(backend) { web in
+            var browser = try await web.signedIn(.registrar)
+            for path in ["/persons/\(UUID())", "/persons/not-an-id", "/persons/\(UUID())/events/new", "/static/secrets.txt"] {
+                let answer = try await web.get(path, &browser)
+                #expect(answer.status == .notFound, "\(path): \(answer.status)")
+                #expect(answer.body.contains("There is nothing at this address."), "\(path)")
+            }
+        }
+    }
+
     @Test("the pages speak the user's language", arguments: [TestBackend.sqlite])
     func languages(backend: TestBackend) async throws {
         try await withWeb(backend) { web in
