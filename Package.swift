@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // The domain: pure Swift, no I/O.
@@ -54,7 +55,9 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
-        .target(name: "HomewardInterop", dependencies: ["HomewardCore"], swiftSettings: strictSwift6),
+        // The system zlib, which inflates the parts of XLSX workbooks.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "HomewardInterop", dependencies: ["HomewardCore", "CZlib"], swiftSettings: strictSwift6),
         .target(
             name: "HomewardServer",
             dependencies: [
@@ -68,6 +71,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.copy("openapi.yaml"), .copy("Templates"), .copy("Locales"), .copy("Static")],
             swiftSettings: strictSwift6,
@@ -102,7 +106,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HomewardInteropTests",
-            dependencies: ["HomewardInterop", "HomewardCore"],
+            dependencies: ["HomewardInterop", "HomewardCore", "CZlib"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSwift6
         ),
         .testTarget(

@@ -1,7 +1,8 @@
-/// Why a CSV input could not be read, and where.
+/// Why a list (CSV, or an XLSX workbook) could not be read, and where.
 ///
 /// A list is sent back to the office that made it with the error message, so the message names
-/// the row and column a person can find in a text editor and says what is wrong in plain words.
+/// the row and column a person can find in a text editor or spreadsheet program (column letters
+/// for a spreadsheet) and says what is wrong in plain words.
 public struct CSVError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Problem: Hashable, Sendable {
         case quotedFieldNeverClosed
@@ -13,6 +14,25 @@ public struct CSVError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidText(encoding: TextEncoding, offset: Int, byte: UInt8)
         case cannotOpen(path: String, reason: String)
         case readFailed(reason: String)
+
+        // A spreadsheet's container and parts; the names are the parts' paths inside the file.
+
+        /// A format recognised by its first bytes that cannot be read, e.g. a legacy `.xls` workbook.
+        case unsupportedFileFormat(description: String)
+        case notAnXLSXFile
+        case truncatedArchive
+        /// A ZIP feature spreadsheet programs do not write for ordinary workbooks: ZIP64, encryption, split archives.
+        case unsupportedArchive(feature: String)
+        case unsupportedCompression(entry: String, method: Int)
+        case corruptEntry(name: String, reason: String)
+        case missingPart(name: String)
+        case malformedXML(part: String, line: Int, reason: String)
+        /// The total the workbook unpacks to, in bytes, is over the limit.
+        case archiveTooLarge(limit: Int)
+        /// An entry unpacks to more than `limit` times its packed size, as only a crafted "zip bomb" does.
+        case compressionRatioTooHigh(entry: String, limit: Int)
+        case invalidCellReference(String)
+        case sharedStringMissing(index: String)
     }
 
     public let problem: Problem
@@ -20,11 +40,14 @@ public struct CSVError: Error, Hashable, Sendable, CustomStringConvertible {
     public let row: Int
     /// The field, counting from 1; 0 when the problem is not in one field.
     public let column: Int
+    /// How ``description`` names the column: a number for CSV, letters for a spreadsheet.
+    public let format: ListFormat
 
-    public init(_ problem: Problem, row: Int, column: Int) {
+    public init(_ problem: Problem, row: Int, column: Int, format: ListFormat = .csv) {
         self.problem = problem
         self.row = row
         self.column = column
+        self.format = format
     }
 
     /// A sentence for a person.
@@ -48,6 +71,33 @@ public struct CSVError: Error, Hashable, Sendable, CustomStringConvertible {
             "cannot open \(path): \(reason)"
         case .readFailed(let reason):
             "reading the file failed: \(reason)"
+        case .unsupportedFileFormat(let description):
+            "the file is \(description), which cannot be read; save it as .xlsx or CSV"
+        case .notAnXLSXFile:
+            "the file is named as an XLSX workbook but is not one (it is not a ZIP archive); save it again as .xlsx or CSV"
+        case .truncatedArchive:
+            "the XLSX file is cut short or damaged (its table of contents is missing or points past its end);"
+                + " save or download it again"
+        case .unsupportedArchive(let feature):
+            "the XLSX file uses \(feature), which cannot be read; save it again from a spreadsheet program as a plain .xlsx"
+        case .unsupportedCompression(let entry, let method):
+            "the part \(entry) of the XLSX file is packed with compression method \(method);"
+                + " only stored and deflate entries can be read"
+        case .corruptEntry(let name, let reason):
+            "the part \(name) of the XLSX file is damaged: \(reason)"
+        case .missingPart(let name):
+            "the XLSX file has no \(name), so it is not a workbook a spreadsheet program wrote"
+        case .malformedXML(let part, let line, let reason):
+            "the part \(part) of the XLSX file is not well-formed XML at its line \(line): \(reason)"
+        case .archiveTooLarge(let limit):
+            "the XLSX file unpacks to more than the limit of \(limit) bytes; split the list into smaller workbooks"
+        case .compressionRatioTooHigh(let entry, let limit):
+            "the part \(entry) of the XLSX file unpacks to more than \(limit) times its packed size,"
+                + " which no spreadsheet program writes (a \"zip bomb\")"
+        case .invalidCellReference(let reference):
+            "\"\(reference)\" is not a cell of a spreadsheet (columns A to XFD, rows 1 to 1048576)"
+        case .sharedStringMissing(let index):
+            "the cell refers to shared text number \(index), which the workbook does not have"
         }
     }
 
@@ -55,7 +105,7 @@ public struct CSVError: Error, Hashable, Sendable, CustomStringConvertible {
         switch (row, column) {
         case (0, _): message
         case (_, 0): "row \(row): \(message)"
-        default: "row \(row), column \(column): \(message)"
+        default: "row \(row), column \(format.columnName(column - 1)): \(message)"
         }
     }
 }

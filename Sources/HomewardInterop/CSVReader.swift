@@ -34,14 +34,16 @@ public struct CSVReader: ~Copyable, Sendable {
         /// `nil` detects it from the first record: whichever of comma, semicolon and tab occurs most
         /// outside quotes (comma on a tie or when none occurs).
         public var delimiter: CSVDelimiter?
-        public var encoding: TextEncoding
+        /// `nil` detects it from the first ``TextEncoding/detectionSampleSize`` bytes with
+        /// ``TextEncoding/detect(_:isWholeInput:)``; a later byte invalid in the detected encoding is still an error.
+        public var encoding: TextEncoding?
         /// In bytes of encoded text; a larger field is an error, not a truncation.
         public var maximumFieldSize: Int
         public var maximumFieldsPerRow: Int
 
         public init(
             delimiter: CSVDelimiter? = nil,
-            encoding: TextEncoding = .utf8,
+            encoding: TextEncoding? = .utf8,
             maximumFieldSize: Int = 1 << 20,
             maximumFieldsPerRow: Int = 1_000
         ) {
@@ -59,6 +61,8 @@ public struct CSVReader: ~Copyable, Sendable {
 
     /// The delimiter given in the options or detected from the first record.
     public let delimiter: CSVDelimiter
+    /// The encoding given in the options or detected from the start of the input.
+    public let encoding: TextEncoding
     public let options: Options
     private let chunkSize: Int
     /// `nil` once the end of the file is reached, which also closes it.
@@ -95,7 +99,17 @@ public struct CSVReader: ~Copyable, Sendable {
     private init(file: FileHandle?, bytes: [UInt8], options: Options, chunkSize: Int) throws(CSVError) {
         var file = file
         var bytes = bytes
-        let byteOrderMark = options.encoding.byteOrderMark
+        let encoding: TextEncoding
+        if let chosen = options.encoding {
+            encoding = chosen
+        } else {
+            while file != nil && bytes.count < TextEncoding.detectionSampleSize {
+                try Self.readChunk(from: &file, into: &bytes, size: chunkSize, row: 1)
+            }
+            let isWholeInput = file == nil && bytes.count <= TextEncoding.detectionSampleSize
+            encoding = TextEncoding.detect(bytes.prefix(TextEncoding.detectionSampleSize), isWholeInput: isWholeInput)
+        }
+        let byteOrderMark = encoding.byteOrderMark
         while file != nil && bytes.count < byteOrderMark.count {
             try Self.readChunk(from: &file, into: &bytes, size: chunkSize, row: 1)
         }
@@ -114,6 +128,7 @@ public struct CSVReader: ~Copyable, Sendable {
         }
 
         self.delimiter = options.delimiter ?? scanner.likelyDelimiter
+        self.encoding = encoding
         self.options = options
         self.chunkSize = chunkSize
         self.file = file
@@ -121,7 +136,7 @@ public struct CSVReader: ~Copyable, Sendable {
         self.position = contentStart
         self.parser = CSVRecordParser(
             delimiter: delimiter.byte,
-            encoding: options.encoding,
+            encoding: encoding,
             maximumFieldSize: options.maximumFieldSize,
             maximumFieldsPerRow: options.maximumFieldsPerRow
         )

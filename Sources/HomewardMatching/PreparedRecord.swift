@@ -3,7 +3,7 @@ import HomewardCore
 
 /// One source's statement about a person, as the matcher reads it. Everything is optional text,
 /// as lists give it.
-public struct MatchInput: Sendable, Equatable {
+public struct MatchInput: Sendable, Hashable {
     public var id: String
     public var surname: String
     public var givenName: String

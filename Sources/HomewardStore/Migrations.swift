@@ -7,6 +7,7 @@ enum Migrations {
         M001CreateRegister(),
         M002CreateAccessAndAudit(),
         M003CreateAccountsAndReview(),
+        M004CreateListImports(),
     ]
 }
 
@@ -239,5 +240,30 @@ struct M003CreateAccountsAndReview: AsyncMigration {
             try await database.schema(table).delete()
         }
         try await database.schema("access_tokens").deleteField("scopes").update()
+    }
+}
+
+/// 004: the lists imported, one row per file, so that the same file is never imported twice.
+struct M004CreateListImports: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("list_imports")
+            .id()
+            .field("checksum", .string, .required)
+            .field("file_name", .string, .required)
+            .field("format", .string, .required)
+            .field("encoding", .string)
+            .field("source_id", .uuid, .required, .references("sources", "id"))
+            .field("rows", .int, .required)
+            .field("new_persons", .int, .required)
+            .field("linked_records", .int, .required)
+            .field("review_records", .int, .required)
+            .field("imported_at", .datetime, .required)
+            .field("imported_by", .string, .required)
+            .unique(on: "checksum")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("list_imports").delete()
     }
 }

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import HomewardCore
+import SQLKit
 
 /// New persons with their records and events, written together: all of it, or none.
 ///
@@ -57,9 +58,16 @@ extension Register {
     /// Validates the whole batch, then writes it in one transaction with one audit entry.
     ///
     /// Every problem is reported at once, each named by its place in the batch
-    /// (`persons[12].identity.name.surname`). Records and events may refer only to persons of this
-    /// batch, and to sources, facilities and records that exist or are in it.
+    /// (`persons[12].identity.name.surname`). Records and events may refer to persons, sources,
+    /// facilities and records that exist or are in the batch; a person who exists already and is
+    /// given events has their status derived anew.
     public func insert(_ batch: RegisterBatch, action: String, detail: String) async throws {
+        try await insert(batch, action: action, detail: detail, remembering: nil)
+    }
+
+    /// Inserts a batch of a run of batches; `created` remembers the persons the run has created, so
+    /// that events a later batch adds to them are assessed without reading them back.
+    func insert(_ batch: RegisterBatch, action: String, detail: String, remembering created: CreatedPersons?) async throws {
         guard !batch.isEmpty else { return }
         let today = self.today
         var issues: [ValidationIssue] = []
@@ -91,21 +99,27 @@ extension Register {
                 on: database)
             let knownFacilities = try await existing(
                 FacilityModel.self, ids: batch.events.compactMap(\.draft.facilityID), on: database)
-            let knownRecords = try await existing(RecordModel.self, ids: batch.events.compactMap(\.draft.recordID), on: database)
+            let knownRecords = try await existing(
+                RecordModel.self, ids: batch.events.compactMap(\.draft.recordID).filter { !batchRecords.contains($0) },
+                on: database)
+            let outsidePersons = (batch.records.compactMap(\.draft.personID) + batch.events.map(\.personID)).filter {
+                affiliations[$0] == nil
+            }
+            let knownPersons = try await existing(PersonModel.self, ids: outsidePersons, on: database)
             var issues = draftIssues
             for (index, record) in batch.records.enumerated() {
                 if !knownSources.contains(record.draft.sourceID) {
                     issues.append(.unknownReference("records[\(index)].sourceId", "source", record.draft.sourceID))
                 }
-                if let personID = record.draft.personID, affiliations[personID] == nil {
-                    issues.append(.unknownReference("records[\(index)].personId", "person in this batch", personID))
+                if let personID = record.draft.personID, affiliations[personID] == nil, !knownPersons.contains(personID) {
+                    issues.append(.unknownReference("records[\(index)].personId", "person", personID))
                 }
             }
             var correctedOnce = Set<UUID>()
             for (index, event) in batch.events.enumerated() {
                 let draft = event.draft
-                if affiliations[event.personID] == nil {
-                    issues.append(.unknownReference("events[\(index)].personId", "person in this batch", event.personID))
+                if affiliations[event.personID] == nil, !knownPersons.contains(event.personID) {
+                    issues.append(.unknownReference("events[\(index)].personId", "person", event.personID))
                 }
                 if let id = draft.sourceID, !knownSources.contains(id) {
                     issues.append(.unknownReference("events[\(index)].sourceId", "source", id))
@@ -188,17 +202,82 @@ extension Register {
                 return depth
             }
             let eventsByDepth = Dictionary(grouping: eventModels) { depth($0.id!) }
-            for chunk in personModels.chunked(Register.batchChunk) { try await chunk.create(on: database) }
-            for chunk in recordModels.chunked(Register.batchChunk) { try await chunk.create(on: database) }
-            for chunk in linkModels.chunked(Register.batchChunk) { try await chunk.create(on: database) }
-            for depth in eventsByDepth.keys.sorted() {
-                for chunk in eventsByDepth[depth]!.chunked(Register.batchChunk) { try await chunk.create(on: database) }
+            let sqlite = store.isSQLite
+            try await personModels.insert(on: database, sqlite: sqlite)
+            try await recordModels.insert(on: database, sqlite: sqlite)
+            try await linkModels.insert(on: database, sqlite: sqlite)
+            for depth in eventsByDepth.keys.sorted() { try await eventsByDepth[depth]!.insert(on: database, sqlite: sqlite) }
+            var stored = Set(events.map(\.personID)).filter { affiliations[$0] == nil }
+            if let created {
+                for person in personModels {
+                    guard let id = person.id else { continue }
+                    created.persons[id] = CreatedPersons.Person(
+                        affiliation: affiliations[id] ?? .own, status: person.status, since: person.statusSince, events: [])
+                }
+                for event in events { created.persons[event.personID]?.events.append(event) }
+                var changed: [StatusChange] = []
+                for id in stored {
+                    guard let person = created.persons[id] else { continue }
+                    stored.remove(id)
+                    let assessment = StatusRules.assess(affiliation: person.affiliation, events: person.events)
+                    let since = assessment.since?.description
+                    guard person.status != assessment.status.rawValue || person.since != since else { continue }
+                    created.persons[id]?.status = assessment.status.rawValue
+                    created.persons[id]?.since = since
+                    changed.append(StatusChange(id: id, status: assessment.status.rawValue, since: since))
+                }
+                try await updateStatuses(changed, on: database)
             }
+            try await rederiveStatuses(of: stored, on: database)
             try await AuditLog.append(
                 on: database, isPostgres: !store.isSQLite, chainHead: register.auditChainHead, at: now, actor: actor,
                 action: action, entity: "batch", entityID: nil,
                 detail: "\(detail): \(batch.persons.count) persons, \(batch.records.count) records, \(batch.events.count) events"
             )
+        }
+    }
+
+    /// Derives anew the status of persons stored before, from all their events.
+    private func rederiveStatuses(of personIDs: Set<UUID>, on database: any Database) async throws {
+        for chunk in Array(personIDs).chunked(Register.batchChunk) {
+            let persons = try await PersonModel.query(on: database).filter(\._$id ~~ chunk).all()
+            let events = try await EventModel.query(on: database).filter(\.$personID ~~ chunk).all().map { try $0.event() }
+            let eventsByPerson = Dictionary(grouping: events, by: \.personID)
+            var changed: [StatusChange] = []
+            for person in persons {
+                let affiliation = try decoded(Affiliation.self, person.affiliation, column: "persons.affiliation")
+                let id = try person.requireID()
+                let assessment = StatusRules.assess(affiliation: affiliation, events: eventsByPerson[id] ?? [])
+                let since = assessment.since?.description
+                guard person.status != assessment.status.rawValue || person.statusSince != since else { continue }
+                changed.append(StatusChange(id: id, status: assessment.status.rawValue, since: since))
+            }
+            try await updateStatuses(changed, on: database)
+        }
+    }
+
+    /// Writes new statuses, a chunk per statement: a list's rows often name persons an earlier
+    /// batch of the same list created, and updating them one by one took a third of the import.
+    private func updateStatuses(_ changes: [StatusChange], on database: any Database) async throws {
+        for changed in changes.chunked(Register.batchChunk) {
+            let sqlite = store.isSQLite
+            func bind(_ id: UUID) -> any SQLExpression { sqlite ? SQLBind(id.uuidString) : SQLBind(id) }
+            let statusCases = SQLList(
+                changed.map {
+                    SQLList([SQLRaw("WHEN"), bind($0.id), SQLRaw("THEN"), SQLBind($0.status)], separator: SQLRaw(" "))
+                }, separator: SQLRaw(" "))
+            let sinceCases = SQLList(
+                changed.map {
+                    SQLList(
+                        [SQLRaw("WHEN"), bind($0.id), SQLRaw("THEN"), $0.since.map { SQLBind($0) } ?? SQLLiteral.null],
+                        separator: SQLRaw(" "))
+                }, separator: SQLRaw(" "))
+            try await database.sqlDatabase().raw(
+                """
+                UPDATE persons SET status = CASE id \(statusCases) END, status_since = CASE id \(sinceCases) END \
+                WHERE id IN (\(SQLList(changed.map { bind($0.id) })))
+                """
+            ).run()
         }
     }
 
@@ -217,4 +296,23 @@ extension Array {
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
+}
+
+struct StatusChange {
+    var id: UUID
+    var status: String
+    var since: String?
+}
+
+/// The persons a run of batches (one list's import) has created, with their events so far.
+final class CreatedPersons: @unchecked Sendable {
+    struct Person {
+        var affiliation: Affiliation
+        var status: String
+        var since: String?
+        var events: [Event]
+    }
+
+    // Used by the one task that runs the import's transaction, batch after batch.
+    var persons: [UUID: Person] = [:]
 }

@@ -93,10 +93,35 @@ public struct RecordForMatching: Sendable {
 extension Register {
     // MARK: Review of possible duplicates
 
-    /// Every record, as the matcher reads them.
+    /// Every record, with the particulars the matcher reads (name, date and place of birth,
+    /// service number, unit) and no others.
+    ///
+    /// Read with plain SQL and only those columns: the register's records are read whole before
+    /// every import, and through Fluent that took longer than matching them.
     public func recordsForMatching() async throws -> [RecordForMatching] {
-        try await RecordModel.query(on: database).sort(\.$id).all().map {
-            RecordForMatching(id: try $0.requireID(), personID: $0.personID, particulars: try $0.record().particulars)
+        let rows = try await database.sqlDatabase().select()
+            .columns(
+                "id", "person_id", "name_language", "surname", "given_names", "patronymic", "date_of_birth", "place_of_birth",
+                "service_number", "unit"
+            )
+            .from(RecordModel.schema).orderBy("id").all()
+        return try rows.map { row in
+            let name = PersonName(
+                surname: try row.decode(column: "surname", as: String.self),
+                givenNames: try row.decode(column: "given_names", as: String?.self),
+                patronymic: try row.decode(column: "patronymic", as: String?.self),
+                language: try decoded(
+                    NameLanguage.self, try row.decode(column: "name_language", as: String.self), column: "records.name_language"))
+            return RecordForMatching(
+                id: try row.decode(column: "id", as: UUID.self),
+                personID: try row.decode(column: "person_id", as: UUID?.self),
+                particulars: RecordParticulars(
+                    name: name,
+                    dateOfBirth: try decodedDate(
+                        try row.decode(column: "date_of_birth", as: String?.self), column: "records.date_of_birth"),
+                    placeOfBirth: try row.decode(column: "place_of_birth", as: String?.self),
+                    serviceNumber: try row.decode(column: "service_number", as: String?.self),
+                    unit: try row.decode(column: "unit", as: String?.self)))
         }
     }
 
@@ -115,17 +140,7 @@ extension Register {
                 guard known.insert([draft.left, draft.right]).inserted, !known.contains([draft.right, draft.left]) else {
                     continue
                 }
-                let model = MatchCandidateModel()
-                model.id = UUID()
-                model.leftRecordID = draft.left
-                model.rightRecordID = draft.right
-                model.probability = draft.probability
-                model.priority = draft.priority
-                model.explanation = String(
-                    decoding: try encoder.encode(StoredExplanation(evidence: draft.evidence, limit: draft.limit)), as: UTF8.self)
-                model.state = ReviewState.open.rawValue
-                model.createdAt = now
-                try await model.create(on: database)
+                try await MatchCandidateModel(draft, at: now, encoder: encoder).create(on: database)
                 added += 1
             }
             return (added, nil)
@@ -263,5 +278,21 @@ extension Register {
                 PersonStatus.self, try row.decode(column: "status", as: String.self), column: "persons.status")
         }
         return statuses
+    }
+}
+
+extension MatchCandidateModel {
+    /// An open pair, waiting for a person's decision.
+    convenience init(_ draft: CandidateDraft, at now: Date, encoder: JSONEncoder) throws {
+        self.init()
+        id = UUID()
+        leftRecordID = draft.left
+        rightRecordID = draft.right
+        probability = draft.probability
+        priority = draft.priority
+        explanation = String(
+            decoding: try encoder.encode(StoredExplanation(evidence: draft.evidence, limit: draft.limit)), as: UTF8.self)
+        state = ReviewState.open.rawValue
+        createdAt = now
     }
 }

@@ -154,7 +154,7 @@ extension WebApplication {
         return pages.redirect(to: Site.search.path)
     }
 
-    private func percent(_ probability: Double) -> String { String(format: "%.0f %%", probability * 100) }
+    func percent(_ probability: Double) -> String { String(format: "%.0f %%", probability * 100) }
 }
 
 /// One field's weight of evidence as a small horizontal bar: to the right for one person, to the

@@ -26,11 +26,14 @@ struct WebRoute: Hashable, Sendable, CustomStringConvertible {
     let method: HTTPRequest.Method
     let path: String
     let requirement: Requirement
+    /// Whether the route's form carries files (`multipart/form-data`, up to ``WebRouter/maximumUpload``).
+    let acceptsFiles: Bool
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ requirement: Requirement) {
+    init(_ method: HTTPRequest.Method, _ path: String, _ requirement: Requirement, acceptsFiles: Bool = false) {
         self.method = method
         self.path = path
         self.requirement = requirement
+        self.acceptsFiles = acceptsFiles
     }
 
     var description: String { "\(method) \(path)" }
@@ -76,11 +79,18 @@ enum Site {
 
     static let audit = WebRoute(.get, "/audit", .permission(.readAudit))
 
+    static let imports = WebRoute(.get, "/imports", .permission(.editRegister))
+    static let uploadList = WebRoute(.post, "/imports", .permission(.editRegister), acceptsFiles: true)
+    static let pendingImport = WebRoute(.get, "/imports/pending/:id", .permission(.editRegister))
+    static let adjustImport = WebRoute(.post, "/imports/pending/:id", .permission(.editRegister))
+    static let commitImport = WebRoute(.post, "/imports/pending/:id/commit", .permission(.editRegister))
+
     static let all: [WebRoute] = [
         home, asset, signInPage, signIn, signOut, chooseLanguage, dashboard,
         search, searchResults, person,
         newPerson, createPerson, editPerson, updatePerson, newEvent, createEvent, newRecord, createRecord,
         reviewQueue, refreshReviewQueue, reviewPair, decidePair, undoDecision, unlinkRecord,
         audit,
+        imports, uploadList, pendingImport, adjustImport, commitImport,
     ]
 }

@@ -14,6 +14,7 @@ struct WebApplication: Sendable {
     let duplicates: DuplicateFinder
     let configuration: ServerConfiguration
     let clock: @Sendable () -> Date
+    let pendingImports = PendingImports()
 
     func register(on router: Router<HomewardRequestContext>, logger: Logger) {
         let web = WebRouter(router: router, database: database, pages: pages, logger: logger, clock: clock)
@@ -42,6 +43,11 @@ struct WebApplication: Sendable {
         web.add(Site.undoDecision) { try await undoDecision($0) }
         web.add(Site.unlinkRecord) { try await unlinkRecord($0) }
         web.add(Site.audit) { try await auditPage($0) }
+        web.add(Site.imports) { try await importsPage($0) }
+        web.add(Site.uploadList) { try await uploadList($0) }
+        web.add(Site.pendingImport) { try await pendingImportPage($0) }
+        web.add(Site.adjustImport) { try await adjustImport($0) }
+        web.add(Site.commitImport) { try await commitImport($0) }
     }
 
     /// The register acting for the signed-in viewer, so the audit log names them.

@@ -48,13 +48,19 @@ struct PageRequest: Sendable {
     let t: Translations
     /// The address's query, decoded as a browser encodes a GET form ("+" is a space).
     let queryFields: FormFields
+    /// Files sent with a `multipart/form-data` form, by field name; only routes that accept files get any.
+    let files: [String: UploadedFile]
 
-    init(request: Request, context: HomewardRequestContext, viewer: Viewer?, form: FormFields, t: Translations) {
+    init(
+        request: Request, context: HomewardRequestContext, viewer: Viewer?, form: FormFields, t: Translations,
+        files: [String: UploadedFile] = [:]
+    ) {
         self.request = request
         self.context = context
         self.viewer = viewer
         self.form = form
         self.t = t
+        self.files = files
         queryFields = FormFields(urlEncoded: request.uri.query ?? "")
     }
 
@@ -109,6 +115,8 @@ struct FormFields: Sendable {
     /// The value as typed, untrimmed, for showing it back in the form.
     func raw(_ name: String) -> String { values[name]?.first ?? "" }
 
+    mutating func append(_ name: String, _ value: String) { values[name, default: []].append(value) }
+
     private static func decode(_ text: Substring) -> String {
         String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
     }
@@ -119,6 +127,9 @@ struct FormFields: Sendable {
 /// Every page goes through `add`, which signs the viewer in from their cookie, refuses those the
 /// route's requirement does not admit, and checks the form token of every form it receives.
 struct WebRouter {
+    /// The largest file a form may carry: a list of a few hundred thousand rows.
+    static let maximumUpload = 64 << 20
+
     let router: Router<HomewardRequestContext>
     let database: HomewardDatabase
     let pages: PageRenderer
@@ -141,15 +152,10 @@ struct WebRouter {
                 viewer?.user.language ?? request.cookies[CookieName.language]?.value
                 ?? Translations.preferred(acceptLanguage: request.headers[.acceptLanguage])
             let t = Translations.forLanguage(language)
-            var form = FormFields()
-            if route.method == .post {
-                var request = request
-                let body = try await request.collectBody(upTo: context.maxUploadSize)
-                form = FormFields(urlEncoded: String(buffer: body))
-            }
-            let page = PageRequest(request: request, context: context, viewer: viewer, form: form, t: t)
+            let visitor = PageRequest(request: request, context: context, viewer: viewer, form: FormFields(), t: t)
 
             guard route.requirement.admits(viewer?.user.role) else {
+                let page = visitor
                 if viewer == nil {
                     guard route.method == .get else { return pages.redirect(to: Site.signInPage.path) }
                     let next = request.uri.description
@@ -160,6 +166,34 @@ struct WebRouter {
                 }
                 return pages.problem(page, status: .forbidden, message: t["error_forbidden"])
             }
+            // The body is read only for those the route admits, and a large one only where files are expected.
+            var form = FormFields()
+            var files: [String: UploadedFile] = [:]
+            if route.method == .post {
+                var request = request
+                let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:))
+                let limit = route.acceptsFiles && boundary != nil ? WebRouter.maximumUpload : context.maxUploadSize
+                let body: ByteBuffer
+                do {
+                    body = try await request.collectBody(upTo: limit)
+                } catch {
+                    return pages.problem(
+                        visitor, status: .contentTooLarge,
+                        message: t.format("error_too_large", ["megabytes": String(limit >> 20)]))
+                }
+                if route.acceptsFiles, let boundary {
+                    do {
+                        let multipart = try MultipartForm(body: body, boundary: boundary)
+                        form = multipart.fields
+                        files = multipart.files
+                    } catch {
+                        return pages.problem(visitor, status: .badRequest, message: t["error_malformed_upload"])
+                    }
+                } else {
+                    form = FormFields(urlEncoded: String(buffer: body))
+                }
+            }
+            let page = PageRequest(request: request, context: context, viewer: viewer, form: form, t: t, files: files)
             // Every form of a signed-in viewer carries the session's token: a page on another site
             // cannot make their browser act for them.
             if route.method == .post, let viewer, route != Site.signIn {
