@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// The public statement's figures are rounded down to a multiple of this ("more than 2,500").
     public var statementRounding: Int
+    /// The bureau's name, as exports and notifications give their author.
+    public var bureauName = "National Information Bureau"
+    /// The domain of Homeward's own record identifiers in PFIF exports (`DOMAIN/person.UUID`).
+    public var recordDomain = "homeward.bureau.example"
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, secureCookies: Bool = true,
@@ -89,7 +93,10 @@ func buildRouter(
     let router = Router(context: HomewardRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: TokenAuthenticationMiddleware(database: database))
-    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    router.add(
+        middleware: BodyLimitMiddleware(
+            maxBytes: configuration.maxBodyBytes,
+            uploadPaths: Set(Site.all.filter { $0.acceptsFiles && $0.method == .post }.map(\.path))))
 
     router.get("/health") { _, _ in "ok" }
     router.get("/api/openapi.yaml") { _, _ in

@@ -68,9 +68,13 @@ struct TokenAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware 
 /// Refuses bodies larger than the server accepts before anything reads them into memory.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
+    /// Forms that carry files (a list to import): their route reads and limits the body itself,
+    /// once it knows who is sending it.
+    var uploadPaths: Set<String> = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
+        if request.method == .post, uploadPaths.contains(request.uri.path) { return try await next(request, context) }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             return tooLarge()
         }

@@ -84,6 +84,8 @@ struct ProblemMiddleware: ServerMiddleware {
                     title: "Changed by someone else", status: 409, detail: storeError.description,
                     currentVersion: currentVersion
                 )
+            case .alreadyDone:
+                return ProblemDocument(title: "Done already", status: 409, detail: storeError.description)
             case .internalInconsistency:
                 break
             }

@@ -8,6 +8,7 @@ enum Migrations {
         M002CreateAccessAndAudit(),
         M003CreateAccountsAndReview(),
         M004CreateListImports(),
+        M005CreateNotifications(),
     ]
 }
 
@@ -265,5 +266,37 @@ struct M004CreateListImports: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("list_imports").delete()
+    }
+}
+
+/// 005: what the bureau sent (notification batches to the Central Tracing Agency) and whom each named.
+struct M005CreateNotifications: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("notifications")
+            .id()
+            .field("kind", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("created_by", .string, .required)
+            .field("persons", .int, .required)
+            .field("file_name", .string, .required)
+            .field("checksum", .string, .required)
+            .field("content", .string, .required)
+            .field("sent_at", .datetime)
+            .field("sent_to", .string)
+            .field("sent_by", .string)
+            .create()
+        try await database.schema("notification_persons")
+            .id()
+            .field("notification_id", .uuid, .required, .references("notifications", "id"))
+            .field("person_id", .uuid, .required, .references("persons", "id"))
+            .unique(on: "notification_id", "person_id")
+            .create()
+        try await database.sqlDatabase().raw("CREATE INDEX notification_persons_by_person ON notification_persons (person_id)")
+            .run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("notification_persons").delete()
+        try await database.schema("notifications").delete()
     }
 }

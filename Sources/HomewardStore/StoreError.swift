@@ -6,6 +6,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// The item changed since the version the caller based its update on; nothing was written.
     case conflict(entity: String, id: UUID, currentVersion: Int)
     case internalInconsistency(String)
+    /// The action was done already (a notification sent, say) and is not done twice.
+    case alreadyDone(String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .conflict(let entity, let id, let currentVersion):
             "the \(entity) \(id) was changed by someone else (it is now at version \(currentVersion)); reload it and apply your change again"
         case .internalInconsistency(let detail): detail
+        case .alreadyDone(let what): what
         }
     }
 }

@@ -12,7 +12,8 @@ struct Homeward: AsyncParsableCommand {
         commandName: "homeward",
         abstract: "The register of a national information bureau: persons held or missing, their records, events and status.",
         subcommands: [
-            Serve.self, Migrate.self, Demo.self, Import.self, Stats.self, User.self, Token.self, Audit.self, Review.self,
+            Serve.self, Migrate.self, Demo.self, Import.self, Export.self, Stats.self, User.self, Token.self, Audit.self,
+            Review.self,
             Link.self,
         ]
     )

@@ -53,6 +53,7 @@ struct PageRenderer: Sendable {
             context["canEdit"] = viewer.can(.editRegister)
             context["canReview"] = viewer.can(.reviewMatches)
             context["canAudit"] = viewer.can(.readAudit)
+            context["canAnswer"] = viewer.can(.answerInquiries)
         }
         guard let html = library.render(Self.compacted(context), withTemplate: template) else {
             preconditionFailure("no template named \(template)")

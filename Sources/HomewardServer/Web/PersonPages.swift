@@ -108,6 +108,7 @@ extension WebApplication {
                 "exchanges": exchanges,
                 "hasExchanges": !exchanges.isEmpty,
                 "editLink": Site.editPerson.link(id.uuidString),
+                "captureCardLink": (person.affiliation == .adversary ? Site.captureCard.link(id.uuidString) : nil) as Any,
                 "newEventLink": Site.newEvent.link(id.uuidString),
                 "newRecordLink": Site.newRecord.link(id.uuidString),
                 "canUnlink": viewer.can(.reviewMatches),

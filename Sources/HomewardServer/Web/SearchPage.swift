@@ -67,7 +67,8 @@ extension WebApplication {
             found.total > rows.count
             ? t.format("search_count_more", ["shown": String(rows.count), "total": t.number(found.total)])
             : t.format("search_count", ["total": t.number(found.total)])
-        return (["rows": rows, "summary": summary, "none": rows.isEmpty], elapsed)
+        let exportLink = Site.searchExport.path + (page.request.uri.query.map { "?" + $0 } ?? "")
+        return (["rows": rows, "summary": summary, "none": rows.isEmpty, "exportLink": exportLink], elapsed)
     }
 
     /// `Server-Timing`, so a browser's tools and the search benchmark see what the search itself took.

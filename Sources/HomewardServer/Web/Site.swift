@@ -60,6 +60,8 @@ enum Site {
     static let search = WebRoute(.get, "/search", .permission(.readRegister))
     static let searchResults = WebRoute(.get, "/search/results", .permission(.readRegister))
     static let person = WebRoute(.get, "/persons/:id", .permission(.readRegister))
+    static let captureCard = WebRoute(.get, "/persons/:id/capture-card", .permission(.readRegister))
+    static let searchExport = WebRoute(.get, "/search/export.csv", .permission(.readRegister))
 
     static let newPerson = WebRoute(.get, "/persons/new", .permission(.editRegister))
     static let createPerson = WebRoute(.post, "/persons/new", .permission(.editRegister))
@@ -85,12 +87,19 @@ enum Site {
     static let adjustImport = WebRoute(.post, "/imports/pending/:id", .permission(.editRegister))
     static let commitImport = WebRoute(.post, "/imports/pending/:id/commit", .permission(.editRegister))
 
+    static let pfifExport = WebRoute(.get, "/exports/pfif.xml", .permission(.answerInquiries))
+    static let ctaPage = WebRoute(.get, "/notifications/cta", .permission(.editRegister))
+    static let createCTABatch = WebRoute(.post, "/notifications/cta", .permission(.editRegister))
+    static let ctaBatchFile = WebRoute(.get, "/notifications/cta/:id/file", .permission(.editRegister))
+    static let markCTASent = WebRoute(.post, "/notifications/cta/:id/sent", .permission(.editRegister))
+
     static let all: [WebRoute] = [
         home, asset, signInPage, signIn, signOut, chooseLanguage, dashboard,
-        search, searchResults, person,
+        search, searchResults, person, captureCard, searchExport,
         newPerson, createPerson, editPerson, updatePerson, newEvent, createEvent, newRecord, createRecord,
         reviewQueue, refreshReviewQueue, reviewPair, decidePair, undoDecision, unlinkRecord,
         audit,
         imports, uploadList, pendingImport, adjustImport, commitImport,
+        pfifExport, ctaPage, createCTABatch, ctaBatchFile, markCTASent,
     ]
 }

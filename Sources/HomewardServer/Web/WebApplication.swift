@@ -48,6 +48,13 @@ struct WebApplication: Sendable {
         web.add(Site.pendingImport) { try await pendingImportPage($0) }
         web.add(Site.adjustImport) { try await adjustImport($0) }
         web.add(Site.commitImport) { try await commitImport($0) }
+        web.add(Site.searchExport) { try await searchExport($0) }
+        web.add(Site.pfifExport) { try await pfifExport($0) }
+        web.add(Site.ctaPage) { try await ctaPage($0) }
+        web.add(Site.createCTABatch) { try await createCTABatch($0) }
+        web.add(Site.ctaBatchFile) { try await ctaBatchFile($0) }
+        web.add(Site.markCTASent) { try await markCTASent($0) }
+        web.add(Site.captureCard) { try await captureCard($0) }
     }
 
     /// The register acting for the signed-in viewer, so the audit log names them.
