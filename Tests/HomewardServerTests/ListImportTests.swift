@@ -196,4 +196,86 @@ struct ListImportTests {
             #expect(timeline.first?.event.place == "Авдеевка")
         }
     }
+
+    /// A spreadsheet program's workbook, committed with the Interop tests.
+    static let workbook: [UInt8] = {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("HomewardInteropTests/Fixtures/list-openpyxl.xlsx")
+        return Array((try? Data(contentsOf: path)) ?? Data())
+    }()
+
+    @Test("malformed files end in an error or a readable list, and a refused one writes nothing")
+    func malformedFilesWriteNothing() async throws {
+        try await withTestDatabase(.sqlite) { database in
+            _ = try await seed(database)
+            let importer = ListImporter(database: database, actor: "user:registrar")
+            var random = SplitMix64(seed: 122)
+            let valid = windows1251(Self.adversaryList)
+            #expect(!Self.workbook.isEmpty, "the workbook fixture is missing")
+            var inputs: [(String, [UInt8])] = [
+                ("broken-quote.csv", Array("ПІБ,Дата\n\"Коваль Іван,1990\n".utf8)),
+                ("mixed.csv", Array("ПІБ;Дата народження\nКоваль Іван;1990\n".utf8) + windows1251("Петренко Олег;1991\n")),
+                ("huge-cell.csv", Array("ПІБ,Примітка\nКоваль Іван,".utf8) + [UInt8](repeating: 0x41, count: 10 << 20)),
+                ("empty-rows.csv", Array("ПІБ,Дата\n".utf8) + [UInt8](repeating: 0x0A, count: 1_000_000)),
+                ("not-a-zip.xlsx", Array("PK\u{03}\u{04}".utf8) + [UInt8](repeating: 0, count: 64)),
+            ]
+            for cut in 0..<6 {
+                inputs.append(("cut-\(cut).xlsx", Array(Self.workbook.prefix(Int(random.next() % UInt64(Self.workbook.count))))))
+            }
+            for flip in 0..<6 {
+                var bytes = flip % 2 == 0 ? valid : Self.workbook
+                for _ in 0..<4 { bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next()) }
+                inputs.append(("flipped-\(flip)\(flip % 2 == 0 ? ".csv" : ".xlsx")", bytes))
+            }
+            var before = try await counts(database)
+            for (name, bytes) in inputs {
+                var outcome = ""
+                do {
+                    let (preview, result) = try await importer.commit(
+                        .upload(name: name, bytes: bytes), options: ListImportOptions(sourceKind: .openSource))
+                    if case .imported = result {
+                        // A damaged byte can leave a list that still reads; then it is imported whole.
+                        outcome = "imported"
+                        before = try await counts(database)
+                    } else {
+                        outcome = "refused with \(preview.errorCount) row errors"
+                        #expect(try await counts(database) == before, "\(name) wrote something")
+                    }
+                } catch let error as ListImportError {
+                    outcome = error.description
+                    #expect(error.description.hasPrefix(name), "\(name): the error does not name the file")
+                    #expect(try await counts(database) == before, "\(name) wrote something")
+                }
+                if name == "empty-rows.csv" { #expect(outcome.hasPrefix("refused"), "\(outcome)") }
+                if name == "huge-cell.csv" { #expect(outcome.contains("row 2, column 2"), "\(outcome)") }
+                if name == "broken-quote.csv" { #expect(outcome.contains("never closed"), "\(outcome)") }
+                if name == "mixed.csv" { #expect(outcome.contains("row 3"), "\(outcome)") }
+            }
+        }
+    }
+
+    @Test("a formula in a list's cell is kept as written in the register and neutralised in the CSV a spreadsheet opens")
+    func formulaInjection() async throws {
+        try await withWeb(.sqlite) { web in
+            let text = "Прізвище,Ім'я,Примітка\n\"=HYPERLINK(\"\"http://x.example\"\",\"\"Петренко\"\")\",Іван,=1+1\n"
+            var registrar = try await web.signedIn(.registrar)
+            _ = try await web.get("/imports", &registrar)
+            let sent = try await web.upload(
+                "/imports", file: ("formula.csv", Array(text.utf8)), fields: ["sourceKind": "open-source"], &registrar)
+            let committed = try await web.post(try #require(sent.location) + "/commit", [:], &registrar)
+            #expect(committed.status == .ok)
+            let imports = try await web.database.register(actor: "test").listImports(offset: 0, limit: 1)
+            let done = try #require(imports.items.first)
+            let record = try #require(
+                try await web.database.register(actor: "test").records(
+                    sourceID: done.sourceID, personID: nil, offset: 0, limit: 1
+                )
+                .items.first)
+            #expect(record.particulars.name.surname == "=HYPERLINK(\"http://x.example\",\"Петренко\")")
+            var browser = try await web.signedIn(.analyst)
+            let export = try await web.get("/search/export.csv?category=servicemember", &browser)
+            #expect(export.body.contains("'=HYPERLINK("))
+            #expect(!export.body.contains(",=HYPERLINK("))
+        }
+    }
 }
