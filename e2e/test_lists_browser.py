@@ -34,7 +34,8 @@ def upload(operator, path, kind):
     operator.find("#file").send_keys(str(path))
     Select(operator.find("#sourceKind")).select_by_value(kind)
     operator.find("#upload").click()
-    return operator.wait_for("#adjust-form")
+    # The preview matches the list against the whole demo register: slow in a debug build.
+    return operator.wait_for("#adjust-form", timeout=300)
 
 
 def test_an_xlsx_list_is_previewed_corrected_and_imported_once(operator):
@@ -54,11 +55,11 @@ def test_an_xlsx_list_is_previewed_corrected_and_imported_once(operator):
     Select(operator.find("select[name='column_3']")).select_by_value("ignore")
     before = operator.find("#adjust-form")
     operator.find("#read-again").click()
-    WebDriverWait(operator.driver, 30).until(expected_conditions.staleness_of(before))
-    operator.wait_for("#commit")
+    WebDriverWait(operator.driver, 300).until(expected_conditions.staleness_of(before))
+    operator.wait_for("#commit", timeout=300)
     assert Select(operator.find("select[name='column_3']")).first_selected_option.get_attribute("value") == "ignore"
     operator.find("#commit").click()
-    summary = operator.wait_for("#import-summary").text
+    summary = operator.wait_for("#import-summary", timeout=300).text
     assert "3 records imported" in summary
 
     upload(operator, path, "icrc-notification")
