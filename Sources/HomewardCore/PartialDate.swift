@@ -107,8 +107,15 @@ public struct PartialDate: Hashable, Sendable {
         }
     }
 
-    /// The full date of a day number (days since 1970-01-01); Howard Hinnant's `civil_from_days`.
+    /// The full date of a day number (days since 1970-01-01).
     public init(dayNumber: Int) throws(PartialDateError) {
+        let civil = Self.civil(fromDayNumber: dayNumber)
+        try self.init(year: civil.year, month: civil.month, day: civil.day)
+    }
+
+    /// The calendar day of a day number (days since 1970-01-01) in the proleptic Gregorian
+    /// calendar, any year (Howard Hinnant's `civil_from_days`).
+    public static func civil(fromDayNumber dayNumber: Int) -> (year: Int, month: Int, day: Int) {
         let shifted = dayNumber + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -117,7 +124,7 @@ public struct PartialDate: Hashable, Sendable {
         let shiftedMonth = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        try self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's `days_from_civil`).

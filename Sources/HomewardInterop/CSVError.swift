@@ -110,8 +110,8 @@ public struct CSVError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Why CSV output could not be written.
-public struct CSVWriteError: Error, Hashable, Sendable, CustomStringConvertible {
+/// Why an output file (CSV, PFIF, a notification batch) could not be written.
+public struct FileWriteError: Error, Hashable, Sendable, CustomStringConvertible {
     public let path: String
     public let reason: String
 
@@ -122,6 +122,8 @@ public struct CSVWriteError: Error, Hashable, Sendable, CustomStringConvertible 
 
     public var description: String { "cannot write \(path): \(reason)" }
 }
+
+public typealias CSVWriteError = FileWriteError
 
 private func hex(_ byte: UInt8) -> String {
     let digits = String(byte, radix: 16, uppercase: true)

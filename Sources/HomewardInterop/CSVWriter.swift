@@ -11,12 +11,9 @@ import Foundation
 public struct CSVWriter: ~Copyable, Sendable {
     public static let defaultBufferCapacity = 1 << 20
 
-    public let path: String
+    public var path: String { output.path }
     public let delimiter: CSVDelimiter
-    private let bufferCapacity: Int
-    /// `nil` once closed.
-    private var file: FileHandle?
-    private var pending: [UInt8] = []
+    private var output: BufferedFileOutput
 
     /// Creates the file, or empties it if it exists.
     public init(
@@ -24,49 +21,20 @@ public struct CSVWriter: ~Copyable, Sendable {
         delimiter: CSVDelimiter = .comma,
         bufferCapacity: Int = defaultBufferCapacity
     ) throws(CSVWriteError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw CSVWriteError(path: path, reason: String(cString: strerror(errno)))
-        }
-        self.path = path
         self.delimiter = delimiter
-        self.bufferCapacity = max(bufferCapacity, 1)
-        self.file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        pending.reserveCapacity(self.bufferCapacity)
+        output = try BufferedFileOutput(path: path, capacity: bufferCapacity)
     }
 
     /// Writes one record; a record has at least one field, because an empty line holds none.
     public mutating func writeRow(_ fields: [String]) throws(CSVWriteError) {
-        precondition(file != nil, "writing to \(path) after closing it")
-        Self.appendRow(fields, delimiter: delimiter.byte, to: &pending)
-        if pending.count >= bufferCapacity { try flush() }
+        let delimiter = delimiter.byte
+        try output.append { Self.appendRow(fields, delimiter: delimiter, to: &$0) }
     }
 
-    /// Writes what is buffered and closes the file; closing twice does nothing.
+    /// Writes what is buffered and closes the file; closing twice does nothing. Forgetting it
+    /// does not lose the last rows, but only here can a failure of that last write be reported.
     public mutating func close() throws(CSVWriteError) {
-        guard let handle = file else { return }
-        defer { file = nil }
-        try flush()
-        do {
-            try handle.close()
-        } catch {
-            throw CSVWriteError(path: path, reason: (error as NSError).localizedDescription)
-        }
-    }
-
-    private mutating func flush() throws(CSVWriteError) {
-        guard let handle = file, !pending.isEmpty else { return }
-        do {
-            try handle.write(contentsOf: pending)
-        } catch {
-            throw CSVWriteError(path: path, reason: (error as NSError).localizedDescription)
-        }
-        pending.removeAll(keepingCapacity: true)
-    }
-
-    /// Forgetting ``close()`` should not lose the last rows; only ``close()`` can report a failure, though.
-    deinit {
-        if let file, !pending.isEmpty { try? file.write(contentsOf: pending) }
+        try output.close()
     }
 
     /// The CSV text of `rows`, for outputs small enough to hold in memory.

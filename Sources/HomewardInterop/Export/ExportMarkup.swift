@@ -50,7 +50,7 @@ enum ExportDates {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - day * 86_400
-        let (year, month, dayOfMonth) = civil(fromDayNumber: day)
+        let (year, month, dayOfMonth) = PartialDate.civil(fromDayNumber: day)
         return "\(digits(year, 4))-\(digits(month, 2))-\(digits(dayOfMonth, 2))T"
             + "\(digits(secondOfDay / 3_600, 2)):\(digits(secondOfDay / 60 % 60, 2)):\(digits(secondOfDay % 60, 2))Z"
     }
@@ -58,19 +58,6 @@ enum ExportDates {
     /// The first moment a partial date can mean, as a UTC date-time: "1987-05" → `1987-05-01T00:00:00Z`.
     static func utcDateTime(_ date: PartialDate) -> String {
         "\(digits(date.year, 4))-\(digits(date.month ?? 1, 2))-\(digits(date.day ?? 1, 2))T00:00:00Z"
-    }
-
-    /// Howard Hinnant's `civil_from_days`, without ``PartialDate``'s plausibility range.
-    private static func civil(fromDayNumber dayNumber: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = dayNumber + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func digits(_ number: Int, _ width: Int) -> String {

@@ -1,23 +1,12 @@
 import Foundation
 
-/// Why an export file could not be written.
-public struct ExportWriteError: Error, Hashable, Sendable, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "cannot write \(path): \(reason)" }
-}
+public typealias ExportWriteError = FileWriteError
 
 /// A file written in large blocks: what is appended is collected and written once the buffer fills.
 ///
-/// Only ``close()`` writes the rest and reports a failure of that last write; a writer dropped
+/// Only ``close()`` writes the rest and reports a failure of that last write; an output dropped
 /// without closing writes what it holds but cannot say whether that worked.
-struct ExportFileOutput: ~Copyable, Sendable {
+struct BufferedFileOutput: ~Copyable, Sendable {
     let path: String
     private let capacity: Int
     /// `nil` once closed.
@@ -25,9 +14,9 @@ struct ExportFileOutput: ~Copyable, Sendable {
     private var pending: [UInt8] = []
 
     /// Creates the file, or empties it if it exists.
-    init(path: String, capacity: Int) throws(ExportWriteError) {
+    init(path: String, capacity: Int) throws(FileWriteError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ExportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
         self.path = path
         self.capacity = max(capacity, 1)
         self.file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
@@ -36,29 +25,35 @@ struct ExportFileOutput: ~Copyable, Sendable {
 
     var isOpen: Bool { file != nil }
 
-    mutating func append(_ text: String) throws(ExportWriteError) {
+    mutating func append(_ text: String) throws(FileWriteError) {
+        try append { $0.append(contentsOf: text.utf8) }
+    }
+
+    /// Lets `write` add bytes to the buffer in place, then writes the buffer out if it is full.
+    mutating func append(_ write: (inout [UInt8]) -> Void) throws(FileWriteError) {
         precondition(file != nil, "writing to \(path) after closing it")
-        pending.append(contentsOf: text.utf8)
+        write(&pending)
         if pending.count >= capacity { try flush() }
     }
 
-    mutating func close() throws(ExportWriteError) {
+    /// Writes what is buffered and closes the file; closing twice does nothing.
+    mutating func close() throws(FileWriteError) {
         guard let handle = file else { return }
         defer { file = nil }
         try flush()
         do {
             try handle.close()
         } catch {
-            throw ExportWriteError(path: path, reason: (error as NSError).localizedDescription)
+            throw FileWriteError(path: path, reason: (error as NSError).localizedDescription)
         }
     }
 
-    private mutating func flush() throws(ExportWriteError) {
+    private mutating func flush() throws(FileWriteError) {
         guard let handle = file, !pending.isEmpty else { return }
         do {
             try handle.write(contentsOf: pending)
         } catch {
-            throw ExportWriteError(path: path, reason: (error as NSError).localizedDescription)
+            throw FileWriteError(path: path, reason: (error as NSError).localizedDescription)
         }
         pending.removeAll(keepingCapacity: true)
     }

@@ -351,7 +351,7 @@ public struct PFIFWriter: ~Copyable, Sendable {
     public static let defaultBufferCapacity = 1 << 20
 
     public let exporter: PFIFExporter
-    private var output: ExportFileOutput
+    private var output: BufferedFileOutput
 
     public var path: String { output.path }
 
@@ -359,7 +359,7 @@ public struct PFIFWriter: ~Copyable, Sendable {
     public init(path: String, exporter: PFIFExporter, bufferCapacity: Int = defaultBufferCapacity)
         throws(ExportWriteError)
     {
-        var output = try ExportFileOutput(path: path, capacity: bufferCapacity)
+        var output = try BufferedFileOutput(path: path, capacity: bufferCapacity)
         try output.append(PFIFExporter.documentStart)
         self.exporter = exporter
         self.output = output

@@ -104,9 +104,7 @@ extension WebApplication {
     func pendingImportPage(_ page: PageRequest) async throws -> Response {
         let t = page.t
         let viewer = try page.signedIn
-        guard let upload = pendingImports.upload(try page.id(), owner: viewer.user.username, now: clock()) else {
-            throw HTTPError(.notFound)
-        }
+        let upload = try pendingUpload(page, viewer)
         let importer = listImporter(for: viewer)
         let preview: ListPreview
         do {
@@ -130,9 +128,7 @@ extension WebApplication {
     /// Takes the person's corrections of the reading (encoding, separator, columns, what the list is) and previews again.
     func adjustImport(_ page: PageRequest) async throws -> Response {
         let viewer = try page.signedIn
-        guard var upload = pendingImports.upload(try page.id(), owner: viewer.user.username, now: clock()) else {
-            throw HTTPError(.notFound)
-        }
+        var upload = try pendingUpload(page, viewer)
         if page.form["discard"] != nil {
             pendingImports.remove(upload.id)
             return pages.redirect(to: Site.imports.path)
@@ -153,9 +149,7 @@ extension WebApplication {
     func commitImport(_ page: PageRequest) async throws -> Response {
         let t = page.t
         let viewer = try page.signedIn
-        guard let upload = pendingImports.upload(try page.id(), owner: viewer.user.username, now: clock()) else {
-            throw HTTPError(.notFound)
-        }
+        let upload = try pendingUpload(page, viewer)
         let importer = listImporter(for: viewer)
         let (preview, result) = try await importer.commit(
             .upload(name: upload.file.name, bytes: upload.file.bytes), options: upload.options)
@@ -186,6 +180,14 @@ extension WebApplication {
                 "import_preview", previewContext(preview, upload: upload, t: t), for: page, title: t["import_preview_title"],
                 status: .unprocessableContent)
         }
+    }
+
+    /// The viewer's own upload named by the address; someone else's is as good as none.
+    private func pendingUpload(_ page: PageRequest, _ viewer: Viewer) throws -> PendingImports.Upload {
+        guard let upload = pendingImports.upload(try page.id(), owner: viewer.user.username, now: clock()) else {
+            throw HTTPError(.notFound)
+        }
+        return upload
     }
 
     private func listImporter(for viewer: Viewer) -> ListImporter {
