@@ -406,7 +406,6 @@ public struct ListImporter: Sendable {
         }
 
         progress("explaining the pairs for review")
-        let statuses = try await register.personStatuses()
         for (index, decision) in decisions.enumerated() {
             let rowNumber = plan.preview.rows[index].row
             plan.preview.rows[index].decision = decision
@@ -430,8 +429,9 @@ public struct ListImporter: Sendable {
                 plan.candidates.append(
                     CandidateDraft(
                         left: known[best.record].id, right: recordID, probability: probability,
+                        // A record of no one has no status: it differs from the known person's whatever theirs is.
                         priority: DuplicateFinder.priority(
-                            probability: probability, rightIsUnlinked: true, statusesDiffer: statuses[person] != nil),
+                            probability: probability, rightIsUnlinked: true, statusesDiffer: true),
                         evidence: explanation.contributions.map {
                             FieldEvidence(field: "\($0.field)", level: $0.level, weight: $0.weight)
                         },
