@@ -74,6 +74,13 @@ struct ImportPagesTests {
                     "<select name=\"column_3\" aria-label=\"Воинское звание\"><option value=\"ignore\" selected>"))
             #expect(try await web.database.register(actor: "test").statistics().persons == before, "a preview writes nothing")
 
+            // The same file sent again in another tab, previewed before the first is committed.
+            let twin = try #require(
+                try await web.upload(
+                    "/imports", file: ("копія.csv", Self.list), fields: ["sourceKind": "adversary-list"], &browser
+                ).location)
+            #expect(try await web.get(twin, &browser).body.contains("id=\"commit\""))
+
             let done = try await web.post(pending + "/commit", [:], &browser)
             #expect(done.status == .ok)
             #expect(done.body.contains("id=\"import-summary\""))
@@ -84,6 +91,10 @@ struct ImportPagesTests {
             #expect(records.total == 4)
             #expect(records.items.allSatisfy { $0.particulars.rank == nil })
             #expect(try await web.get("/imports", &browser).body.contains("список.csv"))
+
+            let reloaded = try await web.get(twin, &browser)
+            #expect(reloaded.body.contains("id=\"already-imported\""), "a preview made before the import is not reused as it was")
+            #expect(!reloaded.body.contains("id=\"commit\""))
 
             // The pending upload is gone; the same file again is recognised and cannot be committed.
             #expect(try await web.get(pending, &browser).status == .notFound)

@@ -16,6 +16,9 @@ final class PendingImports: Sendable {
         let file: UploadedFile
         var options: ListImportOptions
         let receivedAt: Date
+        /// The last preview, with the register's fingerprint when it was made: matching a large
+        /// list takes seconds, and a reload of the page should not pay for it again.
+        var preview: (ListPreview, fingerprint: String)?
     }
 
     static let lifetime: TimeInterval = 2 * 3600
@@ -48,7 +51,14 @@ final class PendingImports: Sendable {
     }
 
     func update(_ id: UUID, options: ListImportOptions) {
-        uploads.withLock { $0[id]?.options = options }
+        uploads.withLock { uploads in
+            uploads[id]?.options = options
+            uploads[id]?.preview = nil
+        }
+    }
+
+    func remember(_ preview: ListPreview, fingerprint: String, for id: UUID) {
+        uploads.withLock { $0[id]?.preview = (preview, fingerprint) }
     }
 
     func remove(_ id: UUID) {
@@ -106,10 +116,18 @@ extension WebApplication {
         let viewer = try page.signedIn
         let upload = try pendingUpload(page, viewer)
         let importer = listImporter(for: viewer)
-        let preview: ListPreview
+        let fingerprint = try await register(page).searchFingerprint()
+        var preview: ListPreview
         do {
-            preview = try await importer.preview(
-                .upload(name: upload.file.name, bytes: upload.file.bytes), options: upload.options)
+            if let (cached, madeAt) = upload.preview, madeAt == fingerprint {
+                preview = cached
+                // Whether this file was imported meanwhile is cheap to ask and must not be stale.
+                preview.previousImport = try await register(page).listImport(checksum: cached.file.checksum)
+            } else {
+                preview = try await importer.preview(
+                    .upload(name: upload.file.name, bytes: upload.file.bytes), options: upload.options)
+                pendingImports.remember(preview, fingerprint: fingerprint, for: upload.id)
+            }
         } catch let error as ListImportError {
             return pages.render(
                 "import_preview",
