@@ -1,6 +1,7 @@
 import Foundation
 import HomewardCore
 import HomewardInterop
+import HomewardMatching
 import HomewardStore
 import HomewardTestSupport
 import Testing
@@ -277,5 +278,19 @@ struct ListImportTests {
             #expect(export.body.contains("'=HYPERLINK("))
             #expect(!export.body.contains(",=HYPERLINK("))
         }
+    }
+
+    @Test("a whole name is taken apart by who is who, in Cyrillic and in Latin, the words kept as written")
+    func splitsWholeNames() {
+        let parser = FullNameParser(isGivenName: ListImporter.isGivenName)
+        func split(_ text: String) -> [String?] {
+            guard let parts = ListImporter.split(text, parser: parser) else { return [] }
+            return [parts.surname, parts.givenNames, parts.patronymic]
+        }
+        #expect(split("ПЕТРЕНКО Іван Миколайович") == ["ПЕТРЕНКО", "Іван", "Миколайович"])
+        #expect(split("Іван Петренко") == ["Петренко", "Іван", nil])
+        #expect(split("Kovalenko Andrii") == ["Kovalenko", "Andrii", nil])
+        #expect(split("Andrii Kovalenko") == ["Kovalenko", "Andrii", nil])
+        #expect(split("Ivanov Aleksandr Petrovich") == ["Ivanov", "Aleksandr", "Petrovich"])
     }
 }

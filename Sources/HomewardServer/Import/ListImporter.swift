@@ -213,7 +213,7 @@ public struct ListImporter: Sendable {
     }
 
     func rowReader(_ mapping: ListColumnMapping, format: ListFormat, options: ListImportOptions) -> ListRowReader {
-        let parser = FullNameParser(isGivenName: { !NameKnowledge.standard.givenNameForms(of: $0).isEmpty })
+        let parser = FullNameParser(isGivenName: Self.isGivenName)
         return ListRowReader(
             mapping: mapping, format: format, nameLanguage: options.nameLanguage,
             dates: ListDateReader(today: Validator(now: clock()).today),
@@ -515,6 +515,22 @@ public struct ListImporter: Sendable {
 
     /// Takes a whole name apart with the matcher's parser, which decides each word's role, and
     /// gives back the words as written.
+    /// Whether a normalised word is a given name: in Cyrillic as the name tables have it, in Latin
+    /// as the national romanisations write those names ("Andrii", "Aleksandr"), so that a Latin
+    /// list's "Kovalenko Andrii" is not read surname-last.
+    static func isGivenName(_ word: String) -> Bool {
+        !NameKnowledge.standard.givenNameForms(of: word).isEmpty || latinGivenNames.contains(word)
+    }
+
+    static let latinGivenNames: Set<String> = {
+        var names = Set<String>()
+        for name in NameKnowledge.standard.givenNames {
+            names.insert(NameNormaliser.normalise(Transliteration.latin(name.ukrainian, from: .ukrainian)))
+            names.insert(NameNormaliser.normalise(Transliteration.latin(name.russian, from: .russian)))
+        }
+        return names
+    }()
+
     static func split(_ fullName: String, parser: FullNameParser) -> (surname: String, givenNames: String?, patronymic: String?)?
     {
         let words = fullName.split(whereSeparator: \.isWhitespace).map(String.init)
