@@ -100,23 +100,22 @@ extension Register {
         return (try model.batch(), model.content, persons.map(\.personID))
     }
 
-    /// Persons named in a batch of this kind that was sent, and when it was sent first.
-    public func notifiedPersons(kind: NotificationKind) async throws -> [UUID: Date] {
-        let sent = try await NotificationModel.query(on: database).filter(\.$kind == kind.rawValue)
-            .filter(\.$sentAt != nil).all()
-        var notified: [UUID: Date] = [:]
-        for chunk in sent.chunked(Register.batchChunk) {
-            let sentAt = Dictionary(chunk.compactMap { model in model.id.flatMap { id in model.sentAt.map { (id, $0) } } }) {
-                first, _ in first
-            }
+    /// Persons named in a batch of this kind, with when the first batch naming them was sent
+    /// (nil while every batch naming them waits to be sent).
+    public func notifiedPersons(kind: NotificationKind) async throws -> [UUID: Date?] {
+        let batches = try await NotificationModel.query(on: database).filter(\.$kind == kind.rawValue).all()
+        var named: [UUID: Date?] = [:]
+        for chunk in batches.chunked(Register.batchChunk) {
+            let sentAt = Dictionary(chunk.compactMap { model in model.id.map { ($0, model.sentAt) } }) { first, _ in first }
             let links = try await NotificationPersonModel.query(on: database).filter(\.$notificationID ~~ Array(sentAt.keys))
                 .all()
             for link in links {
-                guard let at = sentAt[link.notificationID] else { continue }
-                notified[link.personID] = min(notified[link.personID] ?? at, at)
+                let sent = sentAt[link.notificationID] ?? nil
+                let earlier = named[link.personID] ?? nil
+                named[link.personID] = [earlier, sent].compactMap { $0 }.min()
             }
         }
-        return notified
+        return named
     }
 
     private func existingPersons(_ ids: Set<UUID>, on database: any Database) async throws -> Set<UUID> {

@@ -76,6 +76,8 @@ struct ExportPagesTests {
             #expect(file.body.contains("Табір № 1, Львівська область"))
             #expect(Secrets.sha256Hex(bytes: Array(file.body.utf8)) == batch.checksum)
 
+            let named = try await register.notifiedPersons(kind: .ctaArticle122)
+            #expect(named[person] != nil && (named[person] ?? nil) == nil, "named in a batch not sent yet")
             page = try await web.get("/notifications/cta", &browser)
             #expect(!page.body.contains("id=\"cta-create\""), "no one waits once everyone is in a batch")
             let sent = try await web.post(
@@ -84,7 +86,8 @@ struct ExportPagesTests {
             let again = try await web.post(
                 "/notifications/cta/\(batch.id.uuidString)/sent", ["recipient": "ICRC CTA, Geneva"], &browser)
             #expect(again.status == .conflict)
-            #expect(try await register.notifiedPersons(kind: .ctaArticle122)[person] != nil)
+            let notified = try await register.notifiedPersons(kind: .ctaArticle122)
+            #expect((notified[person] ?? nil) != nil, "the person's batch was sent")
             #expect(try await register.notificationBatch(batch.id).batch.sentTo == "ICRC CTA, Geneva")
         }
     }

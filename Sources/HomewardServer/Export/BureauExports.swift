@@ -42,14 +42,12 @@ public struct BureauExports: Sendable {
     /// so far, with their place of capture and the address of their camp.
     public func pendingArticle122() async throws -> CTANotificationBatch {
         let held: Set<PersonStatus> = [.inCustody, .hospitalised, .transferred]
-        let batches = try await register.notificationBatches(kind: .ctaArticle122, offset: 0, limit: 10_000).items
-        var named = Set<UUID>()
-        for batch in batches { named.formUnion(try await register.notificationBatch(batch.id).personIDs) }
+        let named = try await register.notifiedPersons(kind: .ctaArticle122)
         var entries: [CTANotificationBatch.Entry] = []
         var offset = 0
         while true {
             let page = try await register.persons(PersonFilter(affiliation: .adversary), offset: offset, limit: 1_000)
-            let candidates = page.items.filter { held.contains($0.status) && !named.contains($0.id) }
+            let candidates = page.items.filter { held.contains($0.status) && named[$0.id] == nil }
             for dossier in try await register.dossiers(of: candidates) {
                 entries.append(
                     CTANotificationBatch.Entry(
