@@ -1,7 +1,6 @@
 import FluentKit
 import Foundation
 import HomewardCore
-import SQLKit
 
 /// The file a list came in, as the register remembers it.
 public struct ListFile: Hashable, Sendable {
@@ -72,17 +71,11 @@ public struct ListImportContent: Sendable {
 public struct ListImportRows: Sendable {
     let register: Register
     let detail: String
-    let newPersons: Counter
+    /// The persons the import has created so far; how many there are is the import's figure.
     let created = CreatedPersons()
-
-    final class Counter: @unchecked Sendable {
-        // Written only by the one task that runs the import's transaction.
-        var value = 0
-    }
 
     public func write(_ batch: RegisterBatch) async throws {
         try await register.insert(batch, action: "list.import", detail: detail, remembering: created)
-        newPersons.value += batch.persons.count
     }
 }
 
@@ -123,20 +116,9 @@ extension Register {
             source.createdAt = now
             try await source.create(on: database)
 
-            // A list's rows go into indexes keyed by random identifiers, all over the file: with
-            // SQLite's default cache of 2 MB most of the write time went to spilling and re-reading pages.
-            let sqlite = store.isSQLite ? try database.sqlDatabase() : nil
-            try await sqlite?.raw("PRAGMA cache_size = -1048576").run()
             let sink = ListImportRows(
-                register: register, detail: "\(content.file.name) (\(content.file.checksum.prefix(12)))",
-                newPersons: ListImportRows.Counter())
-            do {
-                try await rows(sink)
-                try await sqlite?.raw("PRAGMA cache_size = -2000").run()
-            } catch {
-                try? await sqlite?.raw("PRAGMA cache_size = -2000").run()
-                throw error
-            }
+                register: register, detail: "\(content.file.name) (\(content.file.checksum.prefix(12)))")
+            try await rows(sink)
 
             let encoder = JSONEncoder()
             let candidates = try content.candidates.map { try MatchCandidateModel($0, at: now, encoder: encoder) }
@@ -150,7 +132,7 @@ extension Register {
             model.encoding = content.file.encoding
             model.sourceID = content.sourceID
             model.rows = content.file.rows
-            model.newPersons = sink.newPersons.value
+            model.newPersons = sink.created.persons.count
             model.linkedRecords = content.linkedRecords
             model.reviewRecords = content.reviewRecords
             model.importedAt = now
