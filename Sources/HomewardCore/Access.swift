@@ -53,4 +53,7 @@ public enum TokenScope: String, Sendable, CaseIterable, Codable {
     case read
     /// Every other method: create and change them.
     case write
+    /// The exchange routes (`/api/v1/exchange…`), as well as read or write: negotiations are for
+    /// negotiators only.
+    case exchanges
 }

@@ -11,7 +11,7 @@ struct RegisterAPI: APIProtocol {
     let clock: @Sendable () -> Date
 
     /// The register acting for the authenticated caller.
-    private var register: Register {
+    var register: Register {
         get throws {
             guard let actor = RequestActor.current else {
                 // The authentication middleware guards every private route; reaching here without a

@@ -38,13 +38,14 @@ struct TokenAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware 
         guard let holder = try await database.authenticate(token: token) else {
             return Self.unauthorized("The access token is unknown or has been revoked.")
         }
-        let needed: TokenScope = isRead ? .read : .write
-        guard holder.scopes.contains(needed) else {
+        var needed: [TokenScope] = [isRead ? .read : .write]
+        if path.hasPrefix("/api/v1/exchange") { needed.append(.exchanges) }
+        if let missing = needed.first(where: { !holder.scopes.contains($0) }) {
             return problemResponse(
                 ProblemDocument(
                     title: "Forbidden", status: 403,
-                    detail: "This token may not \(isRead ? "read" : "write"): it has the scopes "
-                        + "'\(holder.scopes.map(\.rawValue).sorted().joined(separator: " "))'. Create one with --scope \(needed.rawValue)."
+                    detail: "This token lacks the '\(missing.rawValue)' scope this route needs: it has the scopes "
+                        + "'\(holder.scopes.map(\.rawValue).sorted().joined(separator: " "))'. Create one with --scope \(missing.rawValue)."
                 ))
         }
         return try await RequestActor.$current.withValue("token:\(holder.name)") {

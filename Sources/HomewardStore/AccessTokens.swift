@@ -43,7 +43,8 @@ extension HomewardDatabase {
             let id = model.id
         else { return nil }
         let scopes = model.scopes.map { Set($0.split(separator: " ").compactMap { TokenScope(rawValue: String($0)) }) }
-        return TokenHolder(tokenID: id, name: model.name, scopes: scopes ?? Set(TokenScope.allCases))
+        // Tokens made before scopes existed could read and write, and nothing that came later.
+        return TokenHolder(tokenID: id, name: model.name, scopes: scopes ?? [.read, .write])
     }
 
 }

@@ -16,6 +16,10 @@ public struct DemoRegister: Sendable {
         public var sources = 0
         public var facilities = 0
         public var exchangeDays = 0
+        /// Exchanges recorded as entities: the past ones and the one under negotiation.
+        public var exchanges = 0
+        public var medicalFindings = 0
+        public var fundHolds = 0
     }
 
     public var ownPersons: Int
@@ -46,6 +50,8 @@ private struct DemoGenerator {
     var adversaryFacilities: [UUID] = []
     var ownFacilities: [UUID] = []
     var exchangeDays: [PartialDate] = []
+    /// Who came home and whom we handed over, by exchange day.
+    var exchanged: [PartialDate: (ours: [UUID], theirs: [UUID])] = [:]
     var batch = RegisterBatch()
 
     init(seed: UInt64, register: Register) {
@@ -61,7 +67,100 @@ private struct DemoGenerator {
         for _ in 0..<own { try createOwnPerson() }
         for _ in 0..<adversary { try createAdversaryPerson() }
         try await register.insert(batch, action: "demo.load", detail: "demo register")
+        try await createExchanges()
         return summary
+    }
+
+    // MARK: Exchanges
+
+    /// The exchanges the events tell of, as records of the day; medical findings and holds on
+    /// the fund; and one exchange under negotiation, in its second round.
+    mutating func createExchanges() async throws {
+        let counterparty = try await register.createParty(name: "Російська Федерація", role: .counterparty, note: nil)
+        let emirates = try await register.createParty(
+            name: "Об'єднані Арабські Емірати", role: .mediator, note: "посередник більшості обмінів")
+        let icrc = try await register.createParty(
+            name: "МКЧХ", role: .mediator, note: "нейтральний посередник, присутній на обміні")
+        for (index, day) in exchangeDays.enumerated() {
+            guard let people = exchanged[day], !people.ours.isEmpty else { continue }
+            _ = try await register.recordPastExchange(
+                title: "Обмін \(index + 1)", counterpartyID: counterparty.id, mediatorID: index % 3 == 0 ? icrc.id : emirates.id,
+                heldOn: day, ours: people.ours, theirs: people.theirs, sourceID: sources[.officialDocument]?.first)
+            summary.exchanges += 1
+        }
+
+        let candidates = try await register.exchangeCandidates().sorted {
+            ($0.person.identity.name.fullName, $0.person.id.uuidString) < (
+                $1.person.identity.name.fullName, $1.person.id.uuidString
+            )
+        }
+        for candidate in candidates where chance(0.05) {
+            let decision: CommissionDecision? = chance(0.5) ? pick(CommissionDecision.allCases) : nil
+            _ = try await register.recordMedicalFinding(
+                for: candidate.person.id, condition: pick(Article110Condition.allCases), decision: decision,
+                decidedOn: decision == nil ? nil : try date(between: 2024_01_10, and: 2025_10_20),
+                note: pick(["Ампутація, потребує протезування", "Туберкульоз", "Осколкові поранення", "Цукровий діабет"]))
+            summary.medicalFindings += 1
+        }
+        let fund = try await register.fund().sorted {
+            ($0.person.identity.name.fullName, $0.person.id.uuidString) < (
+                $1.person.identity.name.fullName, $1.person.id.uuidString
+            )
+        }
+        for entry in fund {
+            let draw = double()
+            if draw < 0.03 {
+                _ = try await register.placeHold(
+                    on: entry.person.id, reason: .criminalProceedings,
+                    note: "Кримінальне провадження № \(digits(5))/\(int(2022...2025))")
+                summary.fundHolds += 1
+            } else if draw < 0.04 {
+                _ = try await register.placeHold(on: entry.person.id, reason: .medicalHold, note: "Не транспортабельний")
+                summary.fundHolds += 1
+            } else if draw < 0.07 {
+                _ = try await register.recordMedicalFinding(
+                    for: entry.person.id, condition: .seriouslyWounded, decision: nil, decidedOn: nil, note: "Поранення")
+                summary.medicalFindings += 1
+            }
+        }
+
+        // The one under way: we asked for the highest priorities, they asked for their own; in the
+        // second round they struck some of ours and we answered.
+        let today = register.today
+        let ranked = try await register.exchangeCandidates().map { candidate in
+            let facts = PriorityFacts(
+                personID: candidate.person.id, category: candidate.person.category, sex: candidate.person.identity.sex,
+                dateOfBirth: candidate.person.identity.dateOfBirth, capturedOn: candidate.capturedOn,
+                status: candidate.person.status,
+                medical: candidate.medical)
+            return (candidate.person.id, ExchangePriority.assess(facts, weights: .standard, today: today).score)
+        }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.uuidString < $1.0.uuidString }.map(\.0)
+        let exchangeable = try await register.fund().filter(\.isExchangeable).map(\.person.id)
+        guard ranked.count >= 60, exchangeable.count >= 60 else { return }
+        var exchange = try await register.createExchange(
+            ExchangeDraft(
+                title: "Обмін \(exchangeDays.count + 1)", counterpartyID: counterparty.id, mediatorID: emirates.id,
+                formula: ExchangeFormula(
+                    rules: [
+                        ExchangeRule(ours: .woundedOrSick, theirs: .woundedOrSick), ExchangeRule(ours: .anyone, theirs: .anyone),
+                    ],
+                    limit: 50),
+                plannedOn: nil, note: "Переговори через посередника; наступна зустріч — за домовленістю"))
+        let asked = Array(ranked.prefix(50))
+        let demanded = (0..<50).map { _ in pick(exchangeable) }.reduce(into: [UUID]()) { if !$0.contains($1) { $0.append($1) } }
+        _ = try await register.putList(
+            exchange.id, expectedVersion: exchange.version, side: .ours, personIDs: asked, proposedBy: .us,
+            note: "Перший список: найвищі пріоритети")
+        _ = try await register.putList(
+            exchange.id, expectedVersion: exchange.version + 1, side: .theirs, personIDs: demanded, proposedBy: .them,
+            note: "Список, переданий через посередника")
+        exchange = try await register.openRound(exchange.id, expectedVersion: exchange.version + 2)
+        let struck = Set(asked.suffix(8))
+        _ = try await register.putList(
+            exchange.id, expectedVersion: exchange.version, side: .ours,
+            personIDs: asked.filter { !struck.contains($0) } + ranked[50..<55], proposedBy: .them,
+            note: "Контрпропозиція: 8 осіб вилучено, 5 додано")
+        summary.exchanges += 1
     }
 
     // MARK: Sources and facilities
@@ -241,6 +340,7 @@ private struct DemoGenerator {
         if fate >= 0.85, fate < 0.93 {
             let returnDay = exchangeDays.filter { $0.earliestDay > captured.latestDay }.randomElement(using: &random)
             if let returnDay {
+                exchanged[returnDay, default: ([], [])].ours.append(personID)
                 addEvent(
                     personID,
                     EventDraft(
@@ -350,6 +450,7 @@ private struct DemoGenerator {
         let fate = double()
         if fate < 0.32 {
             if let day = exchangeDays.filter({ $0.earliestDay > captured.latestDay + 30 }).randomElement(using: &random) {
+                exchanged[day, default: ([], [])].theirs.append(personID)
                 addEvent(
                     personID,
                     EventDraft(kind: .exchanged, date: day, sourceID: sourceID(.officialDocument), credibility: .confirmed)

@@ -9,6 +9,7 @@ enum Migrations {
         M003CreateAccountsAndReview(),
         M004CreateListImports(),
         M005CreateNotifications(),
+        M006CreateExchanges(),
     ]
 }
 
@@ -298,5 +299,121 @@ struct M005CreateNotifications: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema("notification_persons").delete()
         try await database.schema("notifications").delete()
+    }
+}
+
+/// 006: exchanges (parties, negotiations, list versions, the day's outcomes), the exchange fund's
+/// holds, medical findings that bear on repatriation, and the bureau's settings.
+struct M006CreateExchanges: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("exchange_parties")
+            .id()
+            .field("name", .string, .required)
+            .field("role", .string, .required)
+            .field("note", .string)
+            .field("created_at", .datetime, .required)
+            .unique(on: "name", "role")
+            .create()
+        try await database.schema("exchanges")
+            .id()
+            .field("version", .int, .required)
+            .field("title", .string, .required)
+            .field("counterparty_id", .uuid, .required, .references("exchange_parties", "id"))
+            .field("mediator_id", .uuid, .references("exchange_parties", "id"))
+            .field("state", .string, .required)
+            .field("formula", .string, .required)
+            .field("round", .int, .required)
+            .field("planned_on", .string)
+            .field("held_on", .string)
+            .field("note", .string)
+            .field("created_at", .datetime, .required)
+            .field("created_by", .string, .required)
+            .field("agreed_at", .datetime)
+            .field("agreed_by", .string)
+            .field("agreed_ours_list_id", .uuid)
+            .field("agreed_theirs_list_id", .uuid)
+            .field("closed_at", .datetime)
+            .field("closed_by", .string)
+            .field("source_id", .uuid, .references("sources", "id"))
+            .field("cancel_reason", .string)
+            .create()
+        try await database.schema("exchange_lists")
+            .id()
+            .field("exchange_id", .uuid, .required, .references("exchanges", "id"))
+            .field("round", .int, .required)
+            .field("side", .string, .required)
+            .field("version", .int, .required)
+            .field("proposed_by", .string, .required)
+            .field("note", .string)
+            .field("persons", .int, .required)
+            .field("created_at", .datetime, .required)
+            .field("created_by", .string, .required)
+            .unique(on: "exchange_id", "side", "version")
+            .create()
+        try await database.schema("exchange_list_persons")
+            .id()
+            .field("list_id", .uuid, .required, .references("exchange_lists", "id"))
+            .field("person_id", .uuid, .required, .references("persons", "id"))
+            .field("position", .int, .required)
+            .unique(on: "list_id", "person_id")
+            .create()
+        try await database.schema("exchange_outcomes")
+            .id()
+            .field("exchange_id", .uuid, .required, .references("exchanges", "id"))
+            .field("person_id", .uuid, .required, .references("persons", "id"))
+            .field("side", .string, .required)
+            .field("outcome", .string, .required)
+            .field("note", .string)
+            .field("recorded_at", .datetime, .required)
+            .field("recorded_by", .string, .required)
+            .unique(on: "exchange_id", "person_id")
+            .create()
+        try await database.schema("medical_findings")
+            .id()
+            .field("person_id", .uuid, .required, .references("persons", "id"))
+            .field("condition", .string)
+            .field("decision", .string)
+            .field("decided_on", .string)
+            .field("note", .string)
+            .field("recorded_at", .datetime, .required)
+            .field("recorded_by", .string, .required)
+            .create()
+        try await database.schema("fund_holds")
+            .id()
+            .field("person_id", .uuid, .required, .references("persons", "id"))
+            .field("reason", .string, .required)
+            .field("note", .string)
+            .field("recorded_at", .datetime, .required)
+            .field("recorded_by", .string, .required)
+            .field("lifted_at", .datetime)
+            .field("lifted_by", .string)
+            .create()
+        try await database.schema("bureau_settings")
+            .id()
+            .field("key", .string, .required)
+            .field("value", .string, .required)
+            .field("version", .int, .required)
+            .field("updated_at", .datetime, .required)
+            .field("updated_by", .string, .required)
+            .unique(on: "key")
+            .create()
+        let sql = try database.sqlDatabase()
+        for statement in [
+            "CREATE INDEX exchange_list_persons_by_person ON exchange_list_persons (person_id)",
+            "CREATE INDEX exchange_lists_by_exchange ON exchange_lists (exchange_id, round)",
+            "CREATE INDEX medical_findings_by_person ON medical_findings (person_id, recorded_at)",
+            "CREATE INDEX fund_holds_by_person ON fund_holds (person_id)",
+        ] {
+            try await sql.raw(SQLQueryString(stringLiteral: statement)).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in [
+            "bureau_settings", "fund_holds", "medical_findings", "exchange_outcomes", "exchange_list_persons", "exchange_lists",
+            "exchanges", "exchange_parties",
+        ] {
+            try await database.schema(table).delete()
+        }
     }
 }

@@ -85,13 +85,22 @@ public struct Register: Sendable {
         detail: String = "",
         _ body: @escaping @Sendable (any Database) async throws -> (T, String?)
     ) async throws -> T {
+        try await writing(action, entity: entity, detail: detail) { register in try await body(register.database) }
+    }
+
+    /// Runs a change and its audit entry in one transaction, for a change that calls on the
+    /// register's own reads and writes (which join the same transaction).
+    func writing<T: Sendable>(
+        _ action: String,
+        entity: String,
+        detail: String = "",
+        _ body: @escaping @Sendable (Register) async throws -> (T, String?)
+    ) async throws -> T {
         try await transaction { register in
-            let database = register.database
-            let (result, entityID) = try await body(database)
+            let (result, entityID) = try await body(register)
             try await AuditLog.append(
-                on: database, isPostgres: !store.isSQLite, chainHead: register.auditChainHead, at: clock(), actor: actor,
-                action: action,
-                entity: entity, entityID: entityID, detail: detail
+                on: register.database, isPostgres: !store.isSQLite, chainHead: register.auditChainHead, at: clock(),
+                actor: actor, action: action, entity: entity, entityID: entityID, detail: detail
             )
             return result
         }
@@ -473,7 +482,7 @@ public struct Register: Sendable {
     ///
     /// The conditional UPDATE is the guard: two editors holding the same version cannot both pass
     /// it, and on PostgreSQL it also locks the row until the transaction ends.
-    private func claimVersion(table: String, entity: String, id: UUID, expected: Int, on database: any Database) async throws
+    func claimVersion(table: String, entity: String, id: UUID, expected: Int, on database: any Database) async throws
         -> Int
     {
         let sql = try database.sqlDatabase()

@@ -13,7 +13,7 @@ public struct RegisterStatistics: Hashable, Sendable {
     }
 
     public var cells: [Cell]
-    /// Exchange days on which at least one of our people came home.
+    /// Exchanges in which at least one of our people came home.
     public var exchanges: Int
 
     public func count(affiliation: Affiliation? = nil, where matches: (PersonStatus) -> Bool = { _ in true }) -> Int {
@@ -50,12 +50,20 @@ extension Register {
                 count: try row.decode(column: "count", as: Int.self)
             )
         }
+        // Exchanges recorded in Homeward count once each; a return day known only from events
+        // (a list imported, an older register) counts as one exchange unless a recorded exchange was held that day.
         let exchangeRow = try await sql.raw(
             """
-            SELECT COUNT(DISTINCT e.date) AS exchanges FROM events e
-            JOIN persons p ON p.id = e.person_id
-            WHERE e.kind = 'exchanged' AND p.affiliation = 'own' AND e.date IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM events c WHERE c.supersedes = e.id)
+            SELECT
+              (SELECT COUNT(*) FROM exchanges x WHERE x.state = 'completed'
+                 AND EXISTS (SELECT 1 FROM exchange_outcomes o WHERE o.exchange_id = x.id
+                               AND o.side = 'ours' AND o.outcome = 'handed-over'))
+              + (SELECT COUNT(DISTINCT e.date) FROM events e
+                 JOIN persons p ON p.id = e.person_id
+                 WHERE e.kind = 'exchanged' AND p.affiliation = 'own' AND e.date IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM events c WHERE c.supersedes = e.id)
+                   AND NOT EXISTS (SELECT 1 FROM exchanges x WHERE x.state = 'completed' AND x.held_on = e.date))
+              AS exchanges
             """
         ).first()
         let exchanges = try exchangeRow?.decode(column: "exchanges", as: Int.self) ?? 0

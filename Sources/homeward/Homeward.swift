@@ -15,6 +15,7 @@ struct Homeward: AsyncParsableCommand {
             Serve.self, Migrate.self, Demo.self, Import.self, Export.self, Stats.self, User.self, Token.self, Audit.self,
             Review.self,
             Link.self,
+            PlanBenchmark.self,
         ]
     )
 }
@@ -155,7 +156,8 @@ struct Serve: AsyncParsableCommand {
             }
             try await DemoUsers.ensure(in: database)
             try await database.revokeAccessTokens(named: "demo", actor: "system:demo")
-            let token = try await database.createAccessToken(name: "demo", scopes: [.read, .write], actor: "system:demo")
+            let token = try await database.createAccessToken(
+                name: "demo", scopes: Set(TokenScope.allCases), actor: "system:demo")
             say("Demo API token (valid until the next start with --demo): \(token)")
             say("  curl -H 'Authorization: Bearer \(token)' http://\(hostname):\(port)/api/v1/persons")
         } else {
@@ -269,7 +271,9 @@ struct Token: AsyncParsableCommand {
         @Option(help: "Whose token this is, as the audit log will name them.")
         var name: String
 
-        @Option(name: .customLong("scope"), help: "What the token may do: read (GET), write (everything else); repeat for both.")
+        @Option(
+            name: .customLong("scope"),
+            help: "What the token may do: read (GET), write (the rest), exchanges (the exchange routes too); repeat for more.")
         var scopes: [TokenScope] = [.read]
 
         func validate() throws {
@@ -330,7 +334,8 @@ struct Review: AsyncParsableCommand {
 extension DemoRegister.Summary: CustomStringConvertible {
     public var description: String {
         "Demo register: \(persons) persons, \(records) records from \(sources) sources, \(events) events, "
-            + "\(facilities) facilities, \(exchangeDays) exchange days."
+            + "\(facilities) facilities, \(exchangeDays) exchange days, "
+            + "\(exchanges) exchanges (one under negotiation), \(medicalFindings) medical findings, \(fundHolds) holds on the fund."
     }
 }
 

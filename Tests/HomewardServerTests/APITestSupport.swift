@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HomewardCore
 import HomewardServer
 import HomewardStore
 import HomewardTestSupport
@@ -12,6 +13,7 @@ import Testing
 struct APIHarness {
     let client: any TestClientProtocol
     let token: String
+    let database: HomewardDatabase
 
     func request(
         _ method: HTTPRequest.Method,
@@ -36,15 +38,17 @@ struct APIHarness {
     }
 }
 
-func withAPI(_ backend: TestBackend, _ body: @Sendable (APIHarness) async throws -> Void) async throws {
+func withAPI(
+    _ backend: TestBackend, scopes: Set<TokenScope> = [.read, .write], _ body: @Sendable (APIHarness) async throws -> Void
+) async throws {
     try await withTestDatabase(backend) { database in
-        let token = try await database.createAccessToken(name: "tester", scopes: [.read, .write], actor: "test")
+        let token = try await database.createAccessToken(name: "tester", scopes: scopes, actor: "test")
         let app = try buildApplication(
             database: database, configuration: ServerConfiguration(), logger: testLogger(), ownsDatabase: false,
             clock: { testNow }
         )
         try await app.test(.router) { client in
-            try await body(APIHarness(client: client, token: token))
+            try await body(APIHarness(client: client, token: token, database: database))
         }
     }
 }

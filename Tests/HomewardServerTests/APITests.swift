@@ -166,7 +166,7 @@ struct APIAuditTests {
                 clock: { testNow }
             )
             try await app.test(.router) { client in
-                let api = APIHarness(client: client, token: token)
+                let api = APIHarness(client: client, token: token, database: database)
                 let id = try #require(try await api.object(.post, "/api/v1/persons", json: petrenkoJSON)["id"] as? String)
                 _ = try await api.object(.get, "/api/v1/persons/\(id)")
                 _ = try await api.request(.get, "/api/v1/persons/\(id)/events")

@@ -40,10 +40,18 @@ struct WebHarness {
         _ method: HTTPRequest.Method, _ uri: String, form: [String: String]? = nil, browser: inout Browser,
         headers extra: HTTPFields = [:]
     ) async throws -> Answer {
+        try await request(method, uri, fields: form.map { Array($0) }, browser: &browser, headers: extra)
+    }
+
+    /// A request whose form may repeat a name, as a list of ticked boxes does.
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, fields: [(key: String, value: String)]?, browser: inout Browser,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Answer {
         var headers = extra
         if !browser.cookies.isEmpty { headers[.cookie] = browser.cookieHeader }
         var body: ByteBuffer?
-        if let form {
+        if let form = fields {
             headers[.contentType] = "application/x-www-form-urlencoded"
             let encoded = form.map { key, value in
                 "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
@@ -76,6 +84,13 @@ struct WebHarness {
         var fields = form
         if fields["_csrf"] == nil, let token = browser.formToken { fields["_csrf"] = token }
         return try await request(.post, uri, form: fields, browser: &browser)
+    }
+
+    /// Posts a form whose names may repeat, with the session's form token.
+    func post(_ uri: String, fields: [(key: String, value: String)], _ browser: inout Browser) async throws -> Answer {
+        var fields = fields
+        if let token = browser.formToken { fields.append((key: "_csrf", value: token)) }
+        return try await request(.post, uri, fields: fields, browser: &browser)
     }
 
     /// Signs in as the user named after `role`; returns the browser with its session.

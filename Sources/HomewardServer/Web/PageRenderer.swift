@@ -54,6 +54,7 @@ struct PageRenderer: Sendable {
             context["canReview"] = viewer.can(.reviewMatches)
             context["canAudit"] = viewer.can(.readAudit)
             context["canAnswer"] = viewer.can(.answerInquiries)
+            context["canNegotiate"] = viewer.can(.negotiateExchanges)
         }
         guard let html = library.render(Self.compacted(context), withTemplate: template) else {
             preconditionFailure("no template named \(template)")

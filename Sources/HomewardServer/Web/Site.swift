@@ -93,6 +93,28 @@ enum Site {
     static let ctaBatchFile = WebRoute(.get, "/notifications/cta/:id/file", .permission(.editRegister))
     static let markCTASent = WebRoute(.post, "/notifications/cta/:id/sent", .permission(.editRegister))
 
+    static let exchanges = WebRoute(.get, "/exchanges", .permission(.negotiateExchanges))
+    static let createExchange = WebRoute(.post, "/exchanges", .permission(.negotiateExchanges))
+    static let createParty = WebRoute(.post, "/exchange-parties", .permission(.negotiateExchanges))
+    static let exchange = WebRoute(.get, "/exchanges/:id", .permission(.negotiateExchanges))
+    static let exchangeList = WebRoute(.get, "/exchanges/:id/lists/:side", .permission(.negotiateExchanges))
+    static let putExchangeList = WebRoute(.post, "/exchanges/:id/lists/:side", .permission(.negotiateExchanges))
+    static let exchangePlan = WebRoute(.get, "/exchanges/:id/plan", .permission(.negotiateExchanges))
+    static let adoptExchangePlan = WebRoute(.post, "/exchanges/:id/plan", .permission(.negotiateExchanges))
+    static let openExchangeRound = WebRoute(.post, "/exchanges/:id/round", .permission(.negotiateExchanges))
+    static let agreeExchange = WebRoute(.post, "/exchanges/:id/agree", .permission(.negotiateExchanges))
+    static let cancelExchange = WebRoute(.post, "/exchanges/:id/cancel", .permission(.negotiateExchanges))
+    static let exchangeDay = WebRoute(.get, "/exchanges/:id/day", .permission(.negotiateExchanges))
+    static let recordExchangeDay = WebRoute(.post, "/exchanges/:id/day", .permission(.negotiateExchanges))
+    static let exchangeReport = WebRoute(.get, "/exchanges/:id/report", .permission(.negotiateExchanges))
+    static let exchangeFund = WebRoute(.get, "/exchange-fund", .permission(.negotiateExchanges))
+    static let liftFundHold = WebRoute(.post, "/exchange-fund/holds/:id/lift", .permission(.negotiateExchanges))
+    static let exchangePriorities = WebRoute(.get, "/exchange-priorities", .permission(.negotiateExchanges))
+    static let saveExchangePriorities = WebRoute(.post, "/exchange-priorities", .permission(.negotiateExchanges))
+    static let personExchange = WebRoute(.get, "/persons/:id/exchange", .permission(.negotiateExchanges))
+    static let recordMedicalFinding = WebRoute(.post, "/persons/:id/exchange/medical", .permission(.negotiateExchanges))
+    static let placeFundHold = WebRoute(.post, "/persons/:id/exchange/holds", .permission(.negotiateExchanges))
+
     static let all: [WebRoute] = [
         home, asset, signInPage, signIn, signOut, chooseLanguage, dashboard,
         search, searchResults, person, captureCard, searchExport,
@@ -101,5 +123,9 @@ enum Site {
         audit,
         imports, uploadList, pendingImport, adjustImport, commitImport,
         pfifExport, ctaPage, createCTABatch, ctaBatchFile, markCTASent,
+        exchanges, createExchange, createParty, exchange, exchangeList, putExchangeList, exchangePlan, adoptExchangePlan,
+        openExchangeRound, agreeExchange, cancelExchange, exchangeDay, recordExchangeDay, exchangeReport,
+        exchangeFund, liftFundHold, exchangePriorities, saveExchangePriorities,
+        personExchange, recordMedicalFinding, placeFundHold,
     ]
 }

@@ -55,6 +55,27 @@ struct WebApplication: Sendable {
         web.add(Site.ctaBatchFile) { try await ctaBatchFile($0) }
         web.add(Site.markCTASent) { try await markCTASent($0) }
         web.add(Site.captureCard) { try await captureCard($0) }
+        web.add(Site.exchanges) { try await exchangesPage($0) }
+        web.add(Site.createExchange) { try await createExchange($0) }
+        web.add(Site.createParty) { try await createParty($0) }
+        web.add(Site.exchange) { try await exchangePage($0) }
+        web.add(Site.exchangeList) { try await exchangeListPage($0) }
+        web.add(Site.putExchangeList) { try await putExchangeList($0) }
+        web.add(Site.exchangePlan) { try await exchangePlanPage($0) }
+        web.add(Site.adoptExchangePlan) { try await adoptExchangePlan($0) }
+        web.add(Site.openExchangeRound) { try await openExchangeRound($0) }
+        web.add(Site.agreeExchange) { try await agreeExchange($0) }
+        web.add(Site.cancelExchange) { try await cancelExchange($0) }
+        web.add(Site.exchangeDay) { try await exchangeDayPage($0) }
+        web.add(Site.recordExchangeDay) { try await recordExchangeDay($0) }
+        web.add(Site.exchangeReport) { try await exchangeReport($0) }
+        web.add(Site.exchangeFund) { try await exchangeFundPage($0) }
+        web.add(Site.liftFundHold) { try await liftFundHold($0) }
+        web.add(Site.exchangePriorities) { try await exchangePrioritiesPage($0) }
+        web.add(Site.saveExchangePriorities) { try await saveExchangePriorities($0) }
+        web.add(Site.personExchange) { try await personExchangePage($0) }
+        web.add(Site.recordMedicalFinding) { try await recordMedicalFinding($0) }
+        web.add(Site.placeFundHold) { try await placeFundHold($0) }
     }
 
     /// The register acting for the signed-in viewer, so the audit log names them.

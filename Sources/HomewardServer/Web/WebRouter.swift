@@ -112,6 +112,9 @@ struct FormFields: Sendable {
         return value
     }
 
+    /// Every value sent under the name, in order: the ticked boxes of a list.
+    func all(_ name: String) -> [String] { values[name] ?? [] }
+
     /// The value as typed, untrimmed, for showing it back in the form.
     func raw(_ name: String) -> String { values[name]?.first ?? "" }
 
