@@ -315,6 +315,14 @@ extension Register {
         }
     }
 
+    /// The lists agreed for an exchange, ours first; none before it is agreed.
+    public func agreedLists(of exchange: Exchange) async throws -> [ExchangeList] {
+        let ids = [exchange.agreedOursListID, exchange.agreedTheirsListID].compactMap { $0 }
+        guard !ids.isEmpty else { return [] }
+        let lists = try await lists(of: exchange.id)
+        return ids.compactMap { id in lists.first { $0.id == id } }
+    }
+
     public func latestList(_ exchangeID: UUID, side: ExchangeSide) async throws -> ExchangeList? {
         guard
             let model = try await ExchangeListModel.query(on: database).filter(\.$exchangeID == exchangeID)

@@ -437,8 +437,7 @@ extension WebApplication {
         let t = page.t
         let register = try register(page)
         let exchange = try await register.exchange(try page.id())
-        let lists = try await register.lists(of: exchange.id)
-        let agreed = [exchange.agreedOursListID, exchange.agreedTheirsListID].compactMap { id in lists.first { $0.id == id } }
+        let agreed = try await register.agreedLists(of: exchange)
         let persons = try await register.persons(ids: agreed.flatMap(\.personIDs))
         let recorded = Dictionary(try await register.outcomes(of: exchange.id).map { ($0.personID, $0) }) { first, _ in first }
         try await register.noteView(entity: "exchange", id: exchange.id)
@@ -488,8 +487,8 @@ extension WebApplication {
                 ])
             }
             var outcomes: [ExchangeOutcome] = []
-            for (side, listID) in [(ExchangeSide.ours, exchange.agreedOursListID), (.theirs, exchange.agreedTheirsListID)] {
-                guard let listID, let list = try await register.lists(of: id).first(where: { $0.id == listID }) else { continue }
+            for list in try await register.agreedLists(of: exchange) {
+                let side = list.side
                 for person in list.personIDs {
                     guard let value = page.form["outcome-\(person.uuidString)"] else { continue }
                     guard let outcome = HandoverOutcome(rawValue: value) else {
@@ -515,7 +514,7 @@ extension WebApplication {
         let register = try register(page)
         let exchange = try await register.exchange(try page.id())
         let lists = try await register.lists(of: exchange.id)
-        let agreed = [exchange.agreedOursListID, exchange.agreedTheirsListID].compactMap { id in lists.first { $0.id == id } }
+        let agreed = try await register.agreedLists(of: exchange)
         let persons = try await register.persons(ids: agreed.flatMap(\.personIDs))
         let outcomes = try await register.outcomes(of: exchange.id)
         let byPerson = Dictionary(outcomes.map { ($0.personID, $0) }) { first, _ in first }
