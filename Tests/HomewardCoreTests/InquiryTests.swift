@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import HomewardCore
+
+@Suite("Inquiries: the answer levels and the case code")
+struct InquiryTests {
+    @Test("every status gives the level a family is owed; a death is never shown by a page")
+    func levels() {
+        #expect(AnswerLevel.level(for: nil) == .notInRegister)
+        #expect(AnswerLevel.level(for: .noInformation) == .noInformation)
+        #expect(AnswerLevel.level(for: .captivityReported) == .captivityReported)
+        #expect(AnswerLevel.level(for: .captivityConfirmed) == .captivityConfirmed)
+        #expect(AnswerLevel.level(for: .returned) == .returned)
+        #expect(AnswerLevel.level(for: .died) == .deceased)
+        #expect(AnswerLevel.level(for: .remainsReturned) == .deceased)
+        #expect(AnswerLevel.level(for: .escaped) == .noInformation)
+        #expect(AnswerLevel.deceased.forPublic == .contactTheBureau)
+        for level in AnswerLevel.allCases where level != .deceased { #expect(level.forPublic == level) }
+        for status in PersonStatus.allCases { #expect(AnswerLevel.level(for: status) != .contactTheBureau) }
+    }
+
+    @Test("a case code reads back in any case and spacing, and a typo is caught by its check character")
+    func caseCodes() throws {
+        var generator = SplitMix64(seed: 7)
+        var seen = Set<String>()
+        for _ in 0..<2_000 {
+            let code = CaseCode.make { generator.next() }
+            #expect(code.count == 11 && code.split(separator: "-").map(\.count) == [4, 4, 1])
+            #expect(CaseCode.normalised(code) == code)
+            #expect(CaseCode.normalised(code.lowercased().replacingOccurrences(of: "-", with: " ")) == code)
+            seen.insert(code)
+            // Any one character changed is caught.
+            var characters = Array(code)
+            let position = [0, 3, 5, 7, 10][seen.count % 5]
+            let replacement = CaseCode.alphabet.first { $0 != characters[position] }!
+            characters[position] = replacement
+            #expect(CaseCode.normalised(String(characters)) == nil, "\(code) → \(String(characters))")
+        }
+        #expect(seen.count == 2_000)
+        #expect(CaseCode.normalised("ABCD-EFGH") == nil)
+        #expect(CaseCode.normalised("0OIL-0OIL-0") == nil)
+    }
+}
