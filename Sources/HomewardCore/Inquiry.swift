@@ -91,3 +91,107 @@ public enum CaseCode {
         return alphabet[(n - sum % n) % n]
     }
 }
+
+/// Who asks, and how to reach them: the person the bureau owes its answers to.
+public struct Applicant: Hashable, Sendable, Codable {
+    public var name: PersonName
+    /// Asked again, with the case code, before any answer is given on a page.
+    public var dateOfBirth: PartialDate
+    public var relationship: Relationship
+    public var email: String?
+    public var phone: String?
+    public var address: String?
+
+    public init(
+        name: PersonName, dateOfBirth: PartialDate, relationship: Relationship, email: String? = nil, phone: String? = nil,
+        address: String? = nil
+    ) {
+        self.name = name
+        self.dateOfBirth = dateOfBirth
+        self.relationship = relationship
+        self.email = email
+        self.phone = phone
+        self.address = address
+    }
+}
+
+/// What the applicant knows of the person they seek.
+public struct SoughtParticulars: Hashable, Sendable, Codable {
+    public var name: PersonName
+    public var dateOfBirth: PartialDate?
+    public var unit: String?
+    public var serviceNumber: String?
+    public var lastSeenOn: PartialDate?
+    public var lastSeenPlace: String?
+    public var circumstances: String?
+
+    public init(
+        name: PersonName, dateOfBirth: PartialDate? = nil, unit: String? = nil, serviceNumber: String? = nil,
+        lastSeenOn: PartialDate? = nil, lastSeenPlace: String? = nil, circumstances: String? = nil
+    ) {
+        self.name = name
+        self.dateOfBirth = dateOfBirth
+        self.unit = unit
+        self.serviceNumber = serviceNumber
+        self.lastSeenOn = lastSeenOn
+        self.lastSeenPlace = lastSeenPlace
+        self.circumstances = circumstances
+    }
+}
+
+/// How an inquiry reached the bureau.
+public enum InquiryChannel: String, Sendable, Codable, CaseIterable {
+    /// The public form, without an account.
+    case publicForm = "public-form"
+    /// Taken down by liaison staff: at the desk, on the hotline, from a letter.
+    case liaison
+}
+
+/// A family's tracing request as filed.
+public struct InquiryDraft: Hashable, Sendable {
+    public var applicant: Applicant
+    public var sought: SoughtParticulars
+    /// The applicant agreed to the processing of their data and the sought person's for tracing.
+    public var consent: Bool
+    public var channel: InquiryChannel
+
+    public init(applicant: Applicant, sought: SoughtParticulars, consent: Bool, channel: InquiryChannel) {
+        self.applicant = applicant
+        self.sought = sought
+        self.consent = consent
+        self.channel = channel
+    }
+
+    /// Every problem at once, each named by its field (`applicant.email`, `sought.name.surname`).
+    public func validate(today: PartialDate) throws(ValidationError) {
+        var validator = Validator(today: today)
+        applicant.name.check(into: &validator, prefix: "applicant.name")
+        validator.notInFuture(applicant.dateOfBirth, "applicant.dateOfBirth")
+        validator.text(applicant.email, "applicant.email", maxLength: 254)
+        if let email = applicant.email, !Self.looksLikeEmail(email) {
+            validator.add("applicant.email", "format", "is not an e-mail address")
+        }
+        validator.text(applicant.phone, "applicant.phone", maxLength: 50)
+        validator.text(applicant.address, "applicant.address")
+        if applicant.email == nil, applicant.phone == nil, applicant.address == nil {
+            validator.add("applicant.contact", "required", "give an e-mail address, a telephone number or a postal address")
+        }
+        sought.name.check(into: &validator, prefix: "sought.name")
+        validator.notInFuture(sought.dateOfBirth, "sought.dateOfBirth")
+        validator.text(sought.unit, "sought.unit")
+        validator.text(sought.serviceNumber, "sought.serviceNumber", maxLength: 50)
+        validator.notInFuture(sought.lastSeenOn, "sought.lastSeenOn")
+        validator.text(sought.lastSeenPlace, "sought.lastSeenPlace")
+        validator.text(sought.circumstances, "sought.circumstances", maxLength: Validator.maxLongTextLength)
+        if !consent {
+            validator.add("consent", "required", "the bureau cannot trace without consent to process these data")
+        }
+        try validator.finish()
+    }
+
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+            && !parts[1].hasSuffix(".") && !text.contains(where: \.isWhitespace)
+    }
+}

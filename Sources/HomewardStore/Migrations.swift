@@ -10,6 +10,7 @@ enum Migrations {
         M004CreateListImports(),
         M005CreateNotifications(),
         M006CreateExchanges(),
+        M007CreateInquiries(),
     ]
 }
 
@@ -415,5 +416,62 @@ struct M006CreateExchanges: AsyncMigration {
         ] {
             try await database.schema(table).delete()
         }
+    }
+}
+
+/// 007: families' tracing requests, every answer given to them, and the outbox of notifications.
+struct M007CreateInquiries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("inquiries")
+            .id()
+            .field("version", .int, .required)
+            .field("case_code", .string, .required)
+            .field("channel", .string, .required)
+            .field("applicant", .string, .required)
+            .field("applicant_date_of_birth", .string, .required)
+            .field("sought", .string, .required)
+            .field("sought_surname_latin", .string, .required)
+            .field("consent_at", .datetime, .required)
+            .field("person_id", .uuid, .references("persons", "id"))
+            .field("linked_at", .datetime)
+            .field("linked_by", .string)
+            .field("notified_level", .string)
+            .field("created_at", .datetime, .required)
+            .field("created_by", .string, .required)
+            .unique(on: "case_code")
+            .create()
+        try await database.schema("inquiry_answers")
+            .id()
+            .field("inquiry_id", .uuid, .required, .references("inquiries", "id"))
+            .field("level", .string, .required)
+            .field("channel", .string, .required)
+            .field("note", .string)
+            .field("given_at", .datetime, .required)
+            .field("given_by", .string, .required)
+            .create()
+        try await database.schema("outbox")
+            .id()
+            .field("inquiry_id", .uuid, .required, .references("inquiries", "id"))
+            .field("recipient", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("level", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("sent_at", .datetime)
+            .field("sent_by", .string)
+            .field("via", .string)
+            .create()
+        let sql = try database.sqlDatabase()
+        for statement in [
+            "CREATE INDEX inquiries_by_person ON inquiries (person_id)",
+            "CREATE INDEX inquiry_answers_by_inquiry ON inquiry_answers (inquiry_id, given_at)",
+            "CREATE INDEX outbox_pending ON outbox (sent_at, created_at)",
+        ] {
+            try await sql.raw(SQLQueryString(stringLiteral: statement)).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["outbox", "inquiry_answers", "inquiries"] { try await database.schema(table).delete() }
     }
 }

@@ -42,3 +42,46 @@ struct InquiryTests {
         #expect(CaseCode.normalised("0OIL-0OIL-0") == nil)
     }
 }
+
+@Suite("Inquiries: what a filed request must hold")
+struct InquiryDraftTests {
+    static func draft() -> InquiryDraft {
+        InquiryDraft(
+            applicant: Applicant(
+                name: PersonName(surname: "Петренко", givenNames: "Ганна", language: .ukrainian),
+                dateOfBirth: PartialDate("1962-03-08")!, relationship: .mother, email: "hanna@example.org"),
+            sought: SoughtParticulars(
+                name: PersonName(surname: "Петренко", givenNames: "Олександр", patronymic: "Миколайович", language: .ukrainian),
+                dateOfBirth: PartialDate("1987-05-04"), unit: "А1556", lastSeenOn: PartialDate("2024-02"),
+                lastSeenPlace: "Авдіївка"),
+            consent: true, channel: .publicForm)
+    }
+
+    @Test("a complete request passes")
+    func complete() throws {
+        try Self.draft().validate(today: PartialDate("2025-11-24")!)
+    }
+
+    @Test("every problem is named by its field at once")
+    func problems() {
+        var draft = Self.draft()
+        draft.applicant.email = "hanna at example"
+        draft.sought.name.surname = " "
+        draft.sought.lastSeenOn = PartialDate("2030")
+        draft.consent = false
+        #expect(throws: ValidationError.self) { try draft.validate(today: PartialDate("2025-11-24")!) }
+        do {
+            try draft.validate(today: PartialDate("2025-11-24")!)
+        } catch {
+            #expect(error.issues.map(\.field) == ["applicant.email", "sought.name.surname", "sought.lastSeenOn", "consent"])
+        }
+        draft = Self.draft()
+        draft.applicant.email = nil
+        do {
+            try draft.validate(today: PartialDate("2025-11-24")!)
+            Issue.record("accepted without a way to answer")
+        } catch {
+            #expect(error.issues.map(\.field) == ["applicant.contact"])
+        }
+    }
+}
