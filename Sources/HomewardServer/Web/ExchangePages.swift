@@ -283,6 +283,7 @@ extension WebApplication {
         let current = try await register.latestList(exchange.id, side: side)
         let currentIDs = current?.personIDs ?? []
         let persons = try await register.persons(ids: currentIDs)
+        try await register.noteView(entity: "exchange", id: exchange.id)
         let query = page.rawQuery("q")
         var found: [[String: Any]] = []
         if !query.trimmingCharacters(in: .whitespaces).isEmpty {
