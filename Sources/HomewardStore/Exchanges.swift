@@ -938,11 +938,7 @@ extension Register {
         return try row.decode(column: column, as: UUID.self)
     }
 
-    static func encodedFormula(_ formula: ExchangeFormula) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(formula), as: UTF8.self)
-    }
+    static func encodedFormula(_ formula: ExchangeFormula) throws -> String { try json(formula) }
 }
 
 final class ExchangePartyModel: Model, @unchecked Sendable {

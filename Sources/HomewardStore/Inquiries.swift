@@ -278,6 +278,7 @@ extension Register {
         return try model.answer()
     }
 
+    /// A value as JSON with its keys sorted, so the same value is always stored as the same text.
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
