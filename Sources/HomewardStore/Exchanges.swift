@@ -738,12 +738,24 @@ extension Register {
     }
 
     /// Our people who are held, with what their priority is computed from.
-    public func exchangeCandidates() async throws -> [CandidateFacts] {
+    ///
+    /// - Parameter personIDs: only these persons (those of them who are ours and held); nil for all.
+    public func exchangeCandidates(personIDs: [UUID]? = nil) async throws -> [CandidateFacts] {
         let held = PersonStatus.possible(for: .own).filter(\.isHeld).map(\.rawValue)
-        let models = try await PersonModel.query(on: database).filter(\.$affiliation == Affiliation.own.rawValue)
-            .filter(\.$status ~~ held).all()
-        let captured = try await earliestEventDates(kinds: [.captured, .captivityReported], among: nil)
-        let medical = try await latestMedicalFindings(of: nil)
+        func query() -> QueryBuilder<PersonModel> {
+            PersonModel.query(on: database).filter(\.$affiliation == Affiliation.own.rawValue).filter(\.$status ~~ held)
+        }
+        var models: [PersonModel] = []
+        if let personIDs {
+            for chunk in personIDs.chunked(Register.batchChunk) {
+                models += try await query().filter(\._$id ~~ Array(chunk)).all()
+            }
+        } else {
+            models = try await query().all()
+        }
+        let ids = personIDs.map { _ in Set(models.compactMap(\.id)) }
+        let captured = try await earliestEventDates(kinds: [.captured, .captivityReported], among: ids)
+        let medical = try await latestMedicalFindings(of: ids)
         return try models.map { model in
             let id = try model.requireID()
             return CandidateFacts(person: try model.person(), capturedOn: captured[id], medical: medical[id])
@@ -877,37 +889,46 @@ extension Register {
 
     /// Persons with a standing (not corrected) event of this kind.
     private func personsWithEvent(_ kind: EventKind, among ids: Set<UUID>?) async throws -> Set<UUID> {
-        let sql = try database.sqlDatabase()
-        let rows = try await sql.raw(
+        let rows = try await eventRows(among: ids) { persons in
             """
             SELECT DISTINCT e.person_id AS person_id FROM events e
-            WHERE e.kind = \(bind: kind.rawValue)
+            WHERE e.kind = \(bind: kind.rawValue) \(persons)
               AND NOT EXISTS (SELECT 1 FROM events c WHERE c.supersedes = e.id)
             """
-        ).all()
-        let found = Set(try rows.map { try uuid(row: $0, column: "person_id") })
-        return ids.map { found.intersection($0) } ?? found
+        }
+        return Set(try rows.map { try uuid(row: $0, column: "person_id") })
     }
 
     /// The earliest standing date of events of these kinds, per person.
     private func earliestEventDates(kinds: [EventKind], among ids: Set<UUID>?) async throws -> [UUID: PartialDate] {
-        let sql = try database.sqlDatabase()
         // ISO partial dates ("2023", "2023-05", "2023-05-06") sort as text in the order they can begin.
-        let rows = try await sql.raw(
+        let rows = try await eventRows(among: ids) { persons in
             """
             SELECT e.person_id AS person_id, MIN(e.date) AS date FROM events e
-            WHERE e.kind IN (\(binds: kinds.map(\.rawValue))) AND e.date IS NOT NULL
+            WHERE e.kind IN (\(binds: kinds.map(\.rawValue))) AND e.date IS NOT NULL \(persons)
               AND NOT EXISTS (SELECT 1 FROM events c WHERE c.supersedes = e.id)
             GROUP BY e.person_id
             """
-        ).all()
+        }
         var dates: [UUID: PartialDate] = [:]
         for row in rows {
-            let id = try uuid(row: row, column: "person_id")
-            if let ids, !ids.contains(id) { continue }
-            dates[id] = try decodedDate(try row.decode(column: "date", as: String.self), column: "events.date")
+            dates[try uuid(row: row, column: "person_id")] = try decodedDate(
+                try row.decode(column: "date", as: String.self), column: "events.date")
         }
         return dates
+    }
+
+    /// Runs a query of events once for everyone, or once per chunk of the persons named, so that
+    /// a page about a few persons reads only their events.
+    private func eventRows(among ids: Set<UUID>?, _ query: (SQLQueryString) -> SQLQueryString) async throws -> [any SQLRow] {
+        let sql = try database.sqlDatabase()
+        guard let ids else { return try await sql.raw(query("")).all() }
+        var rows: [any SQLRow] = []
+        for chunk in Array(ids).chunked(Register.batchChunk) {
+            let values: [any Encodable & Sendable] = store.isSQLite ? chunk.map(\.uuidString) : Array(chunk)
+            rows += try await sql.raw(query("AND e.person_id IN (\(binds: values))")).all()
+        }
+        return rows
     }
 
     private func latestMedicalFindings(of ids: Set<UUID>?) async throws -> [UUID: MedicalFinding] {

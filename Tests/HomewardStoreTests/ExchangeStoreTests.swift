@@ -111,6 +111,9 @@ struct ExchangeStoreTests {
             let fund = try await register.fund()
             #expect(fund.map(\.person.id) == [setting.theirs[2].id])
             #expect(fund.first?.exclusions == [.refusesRepatriation])
+            let asked = try await register.fund(personIDs: [setting.theirs[2].id, setting.theirs[0].id])
+            #expect(asked.map(\.person.id) == [setting.theirs[2].id] && asked.first?.exclusions == [.refusesRepatriation])
+            #expect(asked.first?.heldSince == PartialDate("2024-01-10"))
 
             let actions = try await database.auditEntries(AuditFilter(entity: "exchange"), offset: 0, limit: 50).items.map(
                 \.action)
@@ -252,6 +255,11 @@ struct ExchangeStoreTests {
             #expect(wounded?.medical?.decision == .directRepatriation)
             #expect(wounded?.capturedOn == PartialDate("2023-03-01"))
             #expect(try await register.medicalFindings(of: setting.ours[1].id).count == 2)
+            // Asked about a few, it reads only them: the others, and anyone not ours and held, are left out.
+            let few = try await register.exchangeCandidates(personIDs: [setting.ours[1].id, setting.theirs[0].id])
+            #expect(few.map(\.person.id) == [setting.ours[1].id])
+            #expect(few.first?.medical?.decision == .directRepatriation && few.first?.capturedOn == PartialDate("2023-03-01"))
+            #expect(try await register.exchangeCandidates(personIDs: []).isEmpty)
         }
     }
 

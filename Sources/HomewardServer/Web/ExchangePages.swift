@@ -144,7 +144,9 @@ extension WebApplication {
         try await register.noteView(entity: "exchange", id: exchange.id)
         let latest = Dictionary(lists.map { ($0.side, $0) }) { _, last in last }
         let weights = try await desk.weights().weights
-        let candidates = Dictionary(try await register.exchangeCandidates().map { ($0.person.id, $0) }) { first, _ in first }
+        let candidates = Dictionary(
+            try await register.exchangeCandidates(personIDs: latest[.ours]?.personIDs ?? []).map { ($0.person.id, $0) }
+        ) { first, _ in first }
         let fund = Dictionary(
             try await register.fund(personIDs: latest[.theirs]?.personIDs ?? [], excludingExchange: exchange.id).map {
                 ($0.person.id, $0)
@@ -714,7 +716,7 @@ extension WebApplication {
         ]
         if person.affiliation == .own {
             let weights = try await desk.weights().weights
-            if let candidate = try await register.exchangeCandidates().first(where: { $0.person.id == person.id }) {
+            if let candidate = try await register.exchangeCandidates(personIDs: [person.id]).first {
                 let priority = desk.priority(of: candidate, weights: weights)
                 values["priority"] = [
                     "score": Self.points(priority.score),
