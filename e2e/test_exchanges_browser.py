@@ -99,7 +99,13 @@ def test_a_negotiation_from_first_list_to_the_day(operator):
     operator.open(exchange.replace(operator.base, "") + "/report")
     report = operator.wait_for("#exchange-report").text
     assert "Відмовився від репатріації (ст. 109)" in report
+    assert operator.find("#exchange-report h1").text == "Exchange report: Обмін e2e"
+    # Printed, the report is the record alone: no navigation, no forms.
+    operator.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not operator.find("header.top").is_displayed()
+    assert operator.find("#exchange-report").is_displayed()
     operator.driver.save_screenshot(str(SCREENSHOTS / "exchange-report.png"))
+    operator.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
     # The one who refused stays in the fund, no longer exchangeable, and says why.
     operator.open("/exchange-fund?show=excluded")
