@@ -101,10 +101,12 @@ public struct Applicant: Hashable, Sendable, Codable {
     public var email: String?
     public var phone: String?
     public var address: String?
+    /// The language the applicant wrote in (`uk`, `en`): notifications are written in it.
+    public var language: String?
 
     public init(
         name: PersonName, dateOfBirth: PartialDate, relationship: Relationship, email: String? = nil, phone: String? = nil,
-        address: String? = nil
+        address: String? = nil, language: String? = nil
     ) {
         self.name = name
         self.dateOfBirth = dateOfBirth
@@ -112,6 +114,7 @@ public struct Applicant: Hashable, Sendable, Codable {
         self.email = email
         self.phone = phone
         self.address = address
+        self.language = language
     }
 }
 
@@ -162,8 +165,9 @@ public struct InquiryDraft: Hashable, Sendable {
         self.channel = channel
     }
 
-    /// Every problem at once, each named by its field (`applicant.email`, `sought.name.surname`).
-    public func validate(today: PartialDate) throws(ValidationError) {
+    /// Every problem at once, each named by its field (`applicant.email`, `sought.name.surname`,
+    /// `documents[2]`).
+    public func validate(today: PartialDate, documents: [KinshipDocument] = []) throws(ValidationError) {
         var validator = Validator(today: today)
         applicant.name.check(into: &validator, prefix: "applicant.name")
         validator.notInFuture(applicant.dateOfBirth, "applicant.dateOfBirth")
@@ -173,6 +177,7 @@ public struct InquiryDraft: Hashable, Sendable {
         }
         validator.text(applicant.phone, "applicant.phone", maxLength: 50)
         validator.text(applicant.address, "applicant.address")
+        validator.text(applicant.language, "applicant.language", maxLength: 10)
         if applicant.email == nil, applicant.phone == nil, applicant.address == nil {
             validator.add("applicant.contact", "required", "give an e-mail address, a telephone number or a postal address")
         }
@@ -186,12 +191,62 @@ public struct InquiryDraft: Hashable, Sendable {
         if !consent {
             validator.add("consent", "required", "the bureau cannot trace without consent to process these data")
         }
+        KinshipDocument.validate(documents, into: &validator)
         try validator.finish()
     }
 
-    static func looksLikeEmail(_ text: String) -> Bool {
+    /// Whether the text can be an e-mail address: one @, a dot in the domain, no spaces.
+    public static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
             && !parts[1].hasSuffix(".") && !text.contains(where: \.isWhitespace)
+    }
+}
+
+/// A document an applicant sends to show they are family: a birth or marriage certificate, a
+/// scan or a photograph of one.
+public struct KinshipDocument: Hashable, Sendable {
+    /// The name the applicant's file had; shown to staff, never used to open anything.
+    public var fileName: String
+    public var bytes: [UInt8]
+
+    public init(fileName: String, bytes: [UInt8]) {
+        self.fileName = fileName
+        self.bytes = bytes
+    }
+
+    /// More than a family needs to prove kinship, few enough that a form cannot fill the disk.
+    public static let maximumCount = 3
+    /// A phone's photograph of a certificate fits; a video does not.
+    public static let maximumBytes = 5 << 20
+    public static let maximumFileNameLength = 200
+
+    /// What the bytes are, told by their first bytes: the name and the browser's word are the
+    /// sender's to choose, so neither decides. Nil for anything but PDF, JPEG or PNG.
+    public var contentType: String? {
+        if bytes.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        return nil
+    }
+
+    /// Every problem with a set of documents, each named `documents[N]` from 1 with its file name.
+    public static func validate(_ documents: [KinshipDocument], into validator: inout Validator) {
+        if documents.count > maximumCount {
+            validator.add("documents", "max-count", "\(documents.count) files were sent; at most \(maximumCount) are accepted")
+        }
+        for (index, document) in documents.enumerated() {
+            let field = "documents[\(index + 1)]"
+            validator.text(document.fileName, "\(field).fileName", maxLength: maximumFileNameLength)
+            if document.bytes.isEmpty {
+                validator.add(field, "empty", "\(document.fileName) is empty")
+            } else if document.bytes.count > maximumBytes {
+                validator.add(
+                    field, "max-size",
+                    "\(document.fileName) is \(document.bytes.count >> 10) KiB; at most \(maximumBytes >> 20) MiB are accepted")
+            } else if document.contentType == nil {
+                validator.add(field, "type", "\(document.fileName) is not a PDF, JPEG or PNG file")
+            }
+        }
     }
 }

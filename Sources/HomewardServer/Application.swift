@@ -20,6 +20,14 @@ public struct ServerConfiguration: Sendable {
     public var bureauName = "National Information Bureau"
     /// The domain of Homeward's own record identifiers in PFIF exports (`DOMAIN/person.UUID`).
     public var recordDomain = "homeward.bureau.example"
+    /// The address families reach the public pages at (`https://homeward.bureau.example`), for the
+    /// link in their notifications; without it the message names no address.
+    public var publicURL: String?
+    /// Whether a reverse proxy on this machine sets `X-Forwarded-For`: the public pages' rate limits
+    /// then count the address it names, not the proxy's own.
+    public var behindProxy = false
+    /// How often the outbox looks for changed statuses made elsewhere and sends what is due.
+    public var outboxInterval: Duration = .seconds(30)
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, secureCookies: Bool = true,
@@ -43,17 +51,19 @@ struct DatabaseService: Service {
     }
 }
 
-/// Reads the register into the search index as the server starts, so the first search is as
-/// quick as the rest.
+/// Reads the register into the search index and the inquiries' matcher as the server starts, so
+/// the first search and the first inquiry are as quick as the rest.
 struct SearchWarmUp: Service {
     let search: SearchService
+    let matcher: InquiryMatcher
     let logger: Logger
 
     func run() async throws {
         do {
             try await search.load()
+            try await matcher.warmUp()
         } catch {
-            logger.error("the search index could not be built; it will be tried again on the first search: \(error)")
+            logger.error("the search index or the matcher could not be loaded; they will be on first use: \(error)")
         }
         try? await gracefulShutdown()
     }
@@ -68,17 +78,23 @@ public func buildApplication(
     configuration: ServerConfiguration,
     logger: Logger,
     ownsDatabase: Bool = true,
+    deliverMail: (@Sendable (OutboxMessage) async throws -> Void)? = nil,
     clock: @escaping @Sendable () -> Date = Date.init
 ) throws -> some ApplicationProtocol {
     let search = SearchService(database: database)
+    let outbox = Outbox(
+        database: database, configuration: configuration, deliver: deliverMail, clock: clock, logger: logger)
+    let matcher = InquiryMatcher(database: database, search: search)
     let router = try buildRouter(
-        database: database, search: search, configuration: configuration, logger: logger, clock: clock)
+        database: database, search: search, matcher: matcher, outbox: outbox, configuration: configuration, logger: logger,
+        clock: clock)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "Homeward"),
         logger: logger
     )
-    app.addServices(SearchWarmUp(search: search, logger: logger))
+    app.addServices(SearchWarmUp(search: search, matcher: matcher, logger: logger))
+    app.addServices(OutboxService(outbox: outbox, interval: configuration.outboxInterval))
     if ownsDatabase { app.addServices(DatabaseService(database: database)) }
     return app
 }
@@ -86,6 +102,8 @@ public func buildApplication(
 func buildRouter(
     database: HomewardDatabase,
     search: SearchService,
+    matcher: InquiryMatcher,
+    outbox: Outbox,
     configuration: ServerConfiguration,
     logger: Logger,
     clock: @escaping @Sendable () -> Date
@@ -109,6 +127,7 @@ func buildRouter(
 
     let web = WebApplication(
         database: database, pages: try PageRenderer(), search: search, duplicates: DuplicateFinder(database: database),
+        matcher: matcher, outbox: outbox, limits: .standard(),
         configuration: configuration, clock: clock)
     web.register(on: router, logger: logger)
 

@@ -1,5 +1,6 @@
 import Foundation
 import HomewardCore
+import Synchronization
 
 /// Fills an empty register with realistic, invented data that a newcomer can explore.
 ///
@@ -20,6 +21,10 @@ public struct DemoRegister: Sendable {
         public var exchanges = 0
         public var medicalFindings = 0
         public var fundHolds = 0
+        public var inquiries = 0
+        /// One family's inquiry a newcomer can check on the public status page.
+        public var sampleCaseCode = ""
+        public var sampleApplicantBorn = ""
     }
 
     public var ownPersons: Int
@@ -68,7 +73,78 @@ private struct DemoGenerator {
         for _ in 0..<adversary { try createAdversaryPerson() }
         try await register.insert(batch, action: "demo.load", detail: "demo register")
         try await createExchanges()
+        try await createInquiries()
         return summary
+    }
+
+    // MARK: Families' inquiries
+
+    /// Families asking after our own people, as they write: a mother gives the name she calls her
+    /// son by, a wife mixes up day and month; most are linked by liaison staff, some still wait,
+    /// and one asks after someone the register does not hold.
+    mutating func createInquiries() async throws {
+        let own = try await register.persons(PersonFilter(affiliation: .own), offset: 0, limit: 600).items
+            .sorted { $0.id.uuidString < $1.id.uuidString }
+        let preferred: [PersonStatus] = [.captivityConfirmed, .captivityReported, .noInformation, .returned]
+        var chosen: [Person] = []
+        for status in preferred { chosen += own.filter { $0.status == status }.prefix(4) }
+        let relationships: [Relationship] = [.mother, .spouse, .father, .sibling, .mother, .child]
+        // The same codes on every machine, so the README can name one.
+        let codes = Mutex(SplitMix64(seed: random.next()))
+        let caseCodes: @Sendable () -> UInt64 = { codes.withLock { $0.next() } }
+        for (index, person) in chosen.enumerated() {
+            let identity = person.identity
+            let relationship = relationships[index % relationships.count]
+            let born = try identity.dateOfBirth ?? PartialDate(year: 1990)
+            let applicantBorn =
+                index == 0
+                ? try PartialDate(year: 1962, month: 3, day: 8)
+                : try PartialDate(
+                    year: relationship == .mother || relationship == .father ? born.year - int(22...32) : born.year + int(-3...3),
+                    month: int(1...12), day: int(1...28))
+            let applicantGiven = pick(relationship == .father ? Names.ukrainianMale : Names.ukrainianFemale).uk
+            var soughtBorn: PartialDate? = born
+            if index % 4 == 1 { soughtBorn = born.dayMonthSwapped ?? born }
+            if index % 5 == 3 { soughtBorn = nil }
+            let given = identity.name.givenNames.flatMap { name in
+                index % 3 == 1 ? Names.ukrainianMale.first { $0.uk == name }?.diminutive ?? name : name
+            }
+            let email = index % 3 == 2 ? nil : "family\(index + 1)@example.org"
+            let draft = InquiryDraft(
+                applicant: Applicant(
+                    name: PersonName(surname: identity.name.surname, givenNames: applicantGiven, language: .ukrainian),
+                    dateOfBirth: applicantBorn, relationship: relationship, email: email,
+                    phone: "+380 \(digits(2)) \(digits(3)) \(digits(4))", language: "uk"),
+                sought: SoughtParticulars(
+                    name: PersonName(
+                        surname: identity.name.surname, givenNames: given,
+                        patronymic: index % 2 == 0 ? identity.name.patronymic : nil, language: .ukrainian),
+                    dateOfBirth: soughtBorn, unit: index % 2 == 0 ? identity.unit : nil,
+                    lastSeenOn: try date(between: 2022_02_24, and: 2025_09_30), lastSeenPlace: pick(Names.ukrainianPlaces).uk,
+                    circumstances: "Зв'язок обірвався під час бойових дій."),
+                consent: true, channel: index % 4 == 0 ? .liaison : .publicForm)
+            let inquiry = try await register.fileInquiry(draft, random: caseCodes)
+            if index == 0 {
+                summary.sampleCaseCode = inquiry.caseCode
+                summary.sampleApplicantBorn = applicantBorn.description
+            }
+            // A few wait for a liaison to review the matcher's candidates.
+            if index % 4 != 3 {
+                _ = try await register.linkInquiry(inquiry.id, to: person.id, expectedVersion: inquiry.version)
+            }
+            summary.inquiries += 1
+        }
+        let stranger = InquiryDraft(
+            applicant: Applicant(
+                name: PersonName(surname: "Коваль", givenNames: "Ірина", language: .ukrainian),
+                dateOfBirth: try PartialDate(year: 1971, month: 11, day: 2), relationship: .mother,
+                email: "koval.iryna@example.org", language: "uk"),
+            sought: SoughtParticulars(
+                name: PersonName(surname: "Коваль", givenNames: "Дмитро", patronymic: "Андрійович", language: .ukrainian),
+                dateOfBirth: try PartialDate(year: 1999, month: 6, day: 14), lastSeenPlace: "Бахмут"),
+            consent: true, channel: .publicForm)
+        _ = try await register.fileInquiry(stranger, random: caseCodes)
+        summary.inquiries += 1
     }
 
     // MARK: Exchanges

@@ -53,17 +53,37 @@ public struct OutboxMessage: Identifiable, Hashable, Sendable {
     public var sentAt: Date?
     public var sentBy: String?
     public var via: AnswerChannel?
+    /// How often sending by e-mail was tried, and why the last try failed.
+    public var attempts: Int
+    public var lastError: String?
+    public var nextAttemptAt: Date?
+}
+
+/// A document an applicant sent with an inquiry, as staff see it listed; its bytes are read one
+/// at a time, and each reading is audited.
+public struct InquiryDocument: Identifiable, Hashable, Sendable {
+    public var id: UUID
+    public var inquiryID: UUID
+    public var fileName: String
+    public var contentType: String
+    public var byteCount: Int
+    public var sha256: String
+    public var createdAt: Date
 }
 
 extension Register {
     /// Files a tracing request under a fresh case code. Nothing about the sought person is
     /// answered yet: the applicant is told only that the request was received.
+    ///
+    /// The documents proving kinship are stored with it, in the same transaction: an inquiry is
+    /// never kept without the documents it came with.
     public func fileInquiry(
-        _ draft: InquiryDraft, random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
+        _ draft: InquiryDraft, documents: [KinshipDocument] = [],
+        random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
     )
         async throws -> Inquiry
     {
-        try draft.validate(today: today)
+        try draft.validate(today: today, documents: documents)
         let now = clock()
         let actor = actor
         let applicant = try Self.json(draft.applicant)
@@ -87,8 +107,39 @@ extension Register {
             model.createdAt = now
             model.createdBy = actor
             try await model.create(on: database)
+            for document in documents {
+                let row = InquiryDocumentModel()
+                row.id = UUID()
+                row.inquiryID = try model.requireID()
+                row.fileName = document.fileName
+                row.contentType = document.contentType ?? "application/octet-stream"
+                row.byteCount = document.bytes.count
+                row.sha256 = Secrets.sha256Hex(bytes: document.bytes)
+                row.content = Data(document.bytes)
+                row.createdAt = now
+                try await row.create(on: database)
+            }
             return (try model.inquiry(), model.id?.uuidString)
         }
+    }
+
+    /// The documents sent with an inquiry, without their bytes.
+    public func documents(of inquiryID: UUID) async throws -> [InquiryDocument] {
+        try await InquiryDocumentModel.query(on: database).filter(\.$inquiryID == inquiryID)
+            .field(\.$id).field(\.$inquiryID).field(\.$fileName).field(\.$contentType).field(\.$byteCount)
+            .field(\.$sha256).field(\.$createdAt)
+            .sort(\.$createdAt).sort(\.$id).all().map { try $0.document() }
+    }
+
+    /// One document with its bytes; the reading is audited, as a certificate is personal data.
+    public func document(_ id: UUID, of inquiryID: UUID) async throws -> (InquiryDocument, [UInt8]) {
+        guard let model = try await InquiryDocumentModel.find(id, on: database), model.inquiryID == inquiryID else {
+            throw StoreError.notFound(entity: "document", id: id)
+        }
+        try await write("inquiry.document.view", entity: "inquiry", detail: "document \(id)") { _ in
+            ((), inquiryID.uuidString)
+        }
+        return (try model.document(), Array(model.content))
     }
 
     public func inquiry(_ id: UUID) async throws -> Inquiry {
@@ -240,6 +291,31 @@ extension Register {
         return Page(items: try models.map { try $0.message() }, total: total, offset: offset, limit: limit)
     }
 
+    /// Messages waiting for the mailer: unsent, addressed to an e-mail address, and due (never
+    /// tried, or their next try has come), the oldest first.
+    public func outboxDueByEmail(now: Date, maximumAttempts: Int, limit: Int) async throws -> [OutboxMessage] {
+        let models = try await OutboxModel.query(on: database).filter(\.$sentAt == nil)
+            .group(.or) { $0.filter(\.$nextAttemptAt == nil).filter(\.$nextAttemptAt <= now) }
+            .sort(\.$createdAt).sort(\.$id).all()
+        return try models.lazy.map { try $0.message() }
+            .filter { InquiryDraft.looksLikeEmail($0.recipient) && $0.attempts < maximumAttempts }.prefix(limit).map { $0 }
+    }
+
+    /// Records a failed try to send a message, why, and when to try again (nil: not again; staff
+    /// see the message in the outbox with the reason and answer another way).
+    public func markOutboxFailed(_ id: UUID, error: String, retryAt: Date?) async throws -> OutboxMessage {
+        try await write("outbox.failed", entity: "outbox", detail: String(error.prefix(500))) { database in
+            guard let model = try await OutboxModel.find(id, on: database) else {
+                throw StoreError.notFound(entity: "outbox message", id: id)
+            }
+            model.attempts = (model.attempts ?? 0) + 1
+            model.lastError = String(error.prefix(2_000))
+            model.nextAttemptAt = retryAt
+            try await model.update(on: database)
+            return (try model.message(), id.uuidString)
+        }
+    }
+
     /// Records that a message went out, and the answer it gave; a message is sent once.
     public func markOutboxSent(_ id: UUID, via channel: AnswerChannel) async throws -> OutboxMessage {
         let now = clock()
@@ -361,6 +437,9 @@ final class OutboxModel: Model, @unchecked Sendable {
     @OptionalField(key: "sent_at") var sentAt: Date?
     @OptionalField(key: "sent_by") var sentBy: String?
     @OptionalField(key: "via") var via: String?
+    @OptionalField(key: "attempts") var attempts: Int?
+    @OptionalField(key: "last_error") var lastError: String?
+    @OptionalField(key: "next_attempt_at") var nextAttemptAt: Date?
 
     init() {}
 
@@ -368,6 +447,28 @@ final class OutboxModel: Model, @unchecked Sendable {
         OutboxMessage(
             id: try requireID(), inquiryID: inquiryID, recipient: recipient, subject: subject, body: body,
             level: try decoded(AnswerLevel.self, level, column: "outbox.level"), createdAt: createdAt, sentAt: sentAt,
-            sentBy: sentBy, via: try via.map { try decoded(AnswerChannel.self, $0, column: "outbox.via") })
+            sentBy: sentBy, via: try via.map { try decoded(AnswerChannel.self, $0, column: "outbox.via") },
+            attempts: attempts ?? 0, lastError: lastError, nextAttemptAt: nextAttemptAt)
+    }
+}
+
+final class InquiryDocumentModel: Model, @unchecked Sendable {
+    static let schema = "inquiry_documents"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "inquiry_id") var inquiryID: UUID
+    @Field(key: "file_name") var fileName: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "byte_count") var byteCount: Int
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "content") var content: Data
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    func document() throws -> InquiryDocument {
+        InquiryDocument(
+            id: try requireID(), inquiryID: inquiryID, fileName: fileName, contentType: contentType, byteCount: byteCount,
+            sha256: sha256, createdAt: createdAt)
     }
 }

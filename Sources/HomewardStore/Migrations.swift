@@ -11,6 +11,7 @@ enum Migrations {
         M005CreateNotifications(),
         M006CreateExchanges(),
         M007CreateInquiries(),
+        M008CreateInquiryDocumentsAndDelivery(),
     ]
 }
 
@@ -473,5 +474,35 @@ struct M007CreateInquiries: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for table in ["outbox", "inquiry_answers", "inquiries"] { try await database.schema(table).delete() }
+    }
+}
+
+/// 008: the documents proving kinship that applicants send with an inquiry, and what the outbox
+/// needs to send by e-mail: how often a message was tried, why it last failed, when to try again.
+struct M008CreateInquiryDocumentsAndDelivery: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("inquiry_documents")
+            .id()
+            .field("inquiry_id", .uuid, .required, .references("inquiries", "id"))
+            .field("file_name", .string, .required)
+            .field("content_type", .string, .required)
+            .field("byte_count", .int, .required)
+            .field("sha256", .string, .required)
+            .field("content", .data, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        // One column a statement: SQLite adds no more at a time.
+        try await database.schema("outbox").field("attempts", .int).update()
+        try await database.schema("outbox").field("last_error", .string).update()
+        try await database.schema("outbox").field("next_attempt_at", .datetime).update()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX inquiry_documents_by_inquiry ON inquiry_documents (inquiry_id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for column: FieldKey in ["attempts", "last_error", "next_attempt_at"] {
+            try await database.schema("outbox").deleteField(column).update()
+        }
+        try await database.schema("inquiry_documents").delete()
     }
 }

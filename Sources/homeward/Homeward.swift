@@ -122,6 +122,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Round the public statement's figures down to a multiple of this.")
     var statementRounding = 50
 
+    @Option(help: "The address families reach this server at, for the link in their notifications (env HOMEWARD_PUBLIC_URL).")
+    var publicURL: String?
+
+    @Flag(help: "Count the address a reverse proxy on this machine names in X-Forwarded-For for the public pages' rate limits.")
+    var behindProxy = false
+
     func run() async throws {
         let logger = storage.logger("homeward")
         let database = try await storage.open()
@@ -131,12 +137,11 @@ struct Serve: AsyncParsableCommand {
             try? await database.shutdown()
             throw CommandFailure(describing: error)
         }
-        let app = try buildApplication(
-            database: database,
-            configuration: ServerConfiguration(
-                hostname: hostname, port: port, secureCookies: !insecureCookies, statementRounding: statementRounding),
-            logger: logger
-        )
+        var configuration = ServerConfiguration(
+            hostname: hostname, port: port, secureCookies: !insecureCookies, statementRounding: statementRounding)
+        configuration.publicURL = publicURL ?? ProcessInfo.processInfo.environment["HOMEWARD_PUBLIC_URL"]
+        configuration.behindProxy = behindProxy
+        let app = try buildApplication(database: database, configuration: configuration, logger: logger)
         say("Homeward is serving \(database.location) at http://\(hostname):\(port)")
         try await app.runService()
     }
@@ -149,6 +154,9 @@ struct Serve: AsyncParsableCommand {
                 say("Filling the empty register with demo data…")
                 let summary = try await DemoRegister().load(into: database.register(actor: "system:demo"))
                 say(summary.description)
+                say(
+                    "A family's inquiry to check at /inquiries/status: case code \(summary.sampleCaseCode), "
+                        + "applicant born \(summary.sampleApplicantBorn).")
                 let pairs = try await findDuplicates(database: database, actor: "system:demo")
                 say("\(pairs) possible duplicates wait for review.")
             } else {
@@ -335,7 +343,8 @@ extension DemoRegister.Summary: CustomStringConvertible {
     public var description: String {
         "Demo register: \(persons) persons, \(records) records from \(sources) sources, \(events) events, "
             + "\(facilities) facilities, \(exchangeDays) exchange days, "
-            + "\(exchanges) exchanges (one under negotiation), \(medicalFindings) medical findings, \(fundHolds) holds on the fund."
+            + "\(exchanges) exchanges (one under negotiation), \(medicalFindings) medical findings, \(fundHolds) holds on the fund, "
+            + "\(inquiries) families' inquiries."
     }
 }
 

@@ -175,6 +175,7 @@ extension WebApplication {
         case .imported(let done):
             pendingImports.remove(upload.id)
             try await search.load()
+            await outbox.sweepAfterChange()
             return pages.render(
                 "import_done",
                 [

@@ -12,7 +12,10 @@ struct UploadedFile: Sendable {
 /// The parts of a `multipart/form-data` body: text fields and files.
 struct MultipartForm {
     var fields = FormFields()
-    var files: [String: UploadedFile] = [:]
+    /// Every file sent, by field name, in order: an `<input type=file multiple>` sends several.
+    var uploads: [String: [UploadedFile]] = [:]
+    /// The first file of each field.
+    var files: [String: UploadedFile] { uploads.compactMapValues(\.first) }
 
     /// The boundary of a `multipart/form-data` content type, or nil for any other type.
     static func boundary(ofContentType contentType: String) -> String? {
@@ -48,7 +51,7 @@ struct MultipartForm {
                 // Browsers send the bare name; some old ones sent the whole path.
                 let bare = fileName.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
                 guard !bare.isEmpty || !part.content.isEmpty else { continue }
-                files[name] = UploadedFile(name: bare.isEmpty ? "upload" : bare, bytes: part.content)
+                uploads[name, default: []].append(UploadedFile(name: bare.isEmpty ? "upload" : bare, bytes: part.content))
             } else {
                 fields.append(name, String(decoding: part.content, as: UTF8.self))
             }

@@ -297,6 +297,7 @@ extension WebApplication {
             return try await eventForm(page, values: form, errors: fieldErrors(error, t), status: .unprocessableContent)
         }
         try await search.refresh(personID)
+        await outbox.sweepAfterChange()
         return pages.redirect(to: Site.person.link(personID.uuidString))
     }
 

@@ -26,14 +26,19 @@ struct WebRoute: Hashable, Sendable, CustomStringConvertible {
     let method: HTTPRequest.Method
     let path: String
     let requirement: Requirement
-    /// Whether the route's form carries files (`multipart/form-data`, up to ``WebRouter/maximumUpload``).
+    /// Whether the route's form carries files (`multipart/form-data`, up to `uploadLimit` bytes).
     let acceptsFiles: Bool
+    let uploadLimit: Int
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ requirement: Requirement, acceptsFiles: Bool = false) {
+    init(
+        _ method: HTTPRequest.Method, _ path: String, _ requirement: Requirement, acceptsFiles: Bool = false,
+        uploadLimit: Int = WebRouter.maximumUpload
+    ) {
         self.method = method
         self.path = path
         self.requirement = requirement
         self.acceptsFiles = acceptsFiles
+        self.uploadLimit = uploadLimit
     }
 
     var description: String { "\(method) \(path)" }
@@ -115,6 +120,23 @@ enum Site {
     static let recordMedicalFinding = WebRoute(.post, "/persons/:id/exchange/medical", .permission(.negotiateExchanges))
     static let placeFundHold = WebRoute(.post, "/persons/:id/exchange/holds", .permission(.negotiateExchanges))
 
+    /// The families' pages: no account, so everything on them is limited and checked.
+    static let newInquiry = WebRoute(.get, "/inquiries/new", .anyone)
+    static let fileInquiry = WebRoute(
+        .post, "/inquiries/new", .anyone, acceptsFiles: true,
+        uploadLimit: KinshipDocument.maximumCount * KinshipDocument.maximumBytes + (1 << 20))
+    static let inquiryStatus = WebRoute(.get, "/inquiries/status", .anyone)
+    static let checkInquiryStatus = WebRoute(.post, "/inquiries/status", .anyone)
+
+    static let inquiries = WebRoute(.get, "/inquiries", .permission(.answerInquiries))
+    static let inquiry = WebRoute(.get, "/inquiries/:id", .permission(.answerInquiries))
+    static let linkInquiry = WebRoute(.post, "/inquiries/:id/link", .permission(.answerInquiries))
+    static let unlinkInquiry = WebRoute(.post, "/inquiries/:id/unlink", .permission(.answerInquiries))
+    static let answerInquiry = WebRoute(.post, "/inquiries/:id/answers", .permission(.answerInquiries))
+    static let inquiryDocument = WebRoute(.get, "/inquiries/:id/documents/:document", .permission(.answerInquiries))
+    static let outbox = WebRoute(.get, "/outbox", .permission(.answerInquiries))
+    static let markOutboxSent = WebRoute(.post, "/outbox/:id/sent", .permission(.answerInquiries))
+
     static let all: [WebRoute] = [
         home, asset, signInPage, signIn, signOut, chooseLanguage, dashboard,
         search, searchResults, person, captureCard, searchExport,
@@ -127,5 +149,7 @@ enum Site {
         openExchangeRound, agreeExchange, cancelExchange, exchangeDay, recordExchangeDay, exchangeReport,
         exchangeFund, liftFundHold, exchangePriorities, saveExchangePriorities,
         personExchange, recordMedicalFinding, placeFundHold,
+        newInquiry, fileInquiry, inquiryStatus, checkInquiryStatus,
+        inquiries, inquiry, linkInquiry, unlinkInquiry, answerInquiry, inquiryDocument, outbox, markOutboxSent,
     ]
 }

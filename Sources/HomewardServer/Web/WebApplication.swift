@@ -12,6 +12,9 @@ struct WebApplication: Sendable {
     let pages: PageRenderer
     let search: SearchService
     let duplicates: DuplicateFinder
+    let matcher: InquiryMatcher
+    let outbox: Outbox
+    let limits: PublicLimits
     let configuration: ServerConfiguration
     let clock: @Sendable () -> Date
     let pendingImports = PendingImports()
@@ -76,6 +79,18 @@ struct WebApplication: Sendable {
         web.add(Site.personExchange) { try await personExchangePage($0) }
         web.add(Site.recordMedicalFinding) { try await recordMedicalFinding($0) }
         web.add(Site.placeFundHold) { try await placeFundHold($0) }
+        web.add(Site.newInquiry) { newInquiryPage($0) }
+        web.add(Site.fileInquiry, admit: { admitFiling($0) }) { try await fileInquiry($0) }
+        web.add(Site.inquiryStatus) { inquiryStatusPage($0) }
+        web.add(Site.checkInquiryStatus, admit: { admitStatusCheck($0) }) { try await checkInquiryStatus($0) }
+        web.add(Site.inquiries) { try await inquiriesPage($0) }
+        web.add(Site.inquiry) { try await inquiryPage($0) }
+        web.add(Site.linkInquiry) { try await linkInquiry($0) }
+        web.add(Site.unlinkInquiry) { try await unlinkInquiry($0) }
+        web.add(Site.answerInquiry) { try await answerInquiry($0) }
+        web.add(Site.inquiryDocument) { try await inquiryDocument($0) }
+        web.add(Site.outbox) { try await outboxPage($0) }
+        web.add(Site.markOutboxSent) { try await markOutboxSent($0) }
     }
 
     /// The register acting for the signed-in viewer, so the audit log names them.

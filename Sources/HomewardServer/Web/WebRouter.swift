@@ -36,6 +36,8 @@ enum CookieName {
     static let language = "homeward_language"
     /// Carries the token the sign-in form echoes, before there is a session (double-submit).
     static let signInForm = "homeward_signin"
+    /// The same, for the families' forms (a tracing request, a status check).
+    static let publicForm = "homeward_form"
 }
 
 /// What a page handler is given: the request, who is asking, their form and their language.
@@ -49,18 +51,20 @@ struct PageRequest: Sendable {
     /// The address's query, decoded as a browser encodes a GET form ("+" is a space).
     let queryFields: FormFields
     /// Files sent with a `multipart/form-data` form, by field name; only routes that accept files get any.
-    let files: [String: UploadedFile]
+    let uploads: [String: [UploadedFile]]
+    /// The first file of each field.
+    var files: [String: UploadedFile] { uploads.compactMapValues(\.first) }
 
     init(
         request: Request, context: HomewardRequestContext, viewer: Viewer?, form: FormFields, t: Translations,
-        files: [String: UploadedFile] = [:]
+        uploads: [String: [UploadedFile]] = [:]
     ) {
         self.request = request
         self.context = context
         self.viewer = viewer
         self.form = form
         self.t = t
-        self.files = files
+        self.uploads = uploads
         queryFields = FormFields(urlEncoded: request.uri.query ?? "")
     }
 
@@ -139,7 +143,12 @@ struct WebRouter {
     let logger: Logger
     let clock: @Sendable () -> Date
 
-    func add(_ route: WebRoute, _ handler: @escaping @Sendable (PageRequest) async throws -> Response) {
+    /// - Parameter admit: refuses a request before its body is read (a rate limit on a public form);
+    ///   returns nil to let it through.
+    func add(
+        _ route: WebRoute, admit: (@Sendable (PageRequest) -> Response?)? = nil,
+        _ handler: @escaping @Sendable (PageRequest) async throws -> Response
+    ) {
         let database = database
         let pages = pages
         let logger = logger
@@ -169,13 +178,14 @@ struct WebRouter {
                 }
                 return pages.problem(page, status: .forbidden, message: t["error_forbidden"])
             }
+            if let refusal = admit?(visitor) { return refusal }
             // The body is read only for those the route admits, and a large one only where files are expected.
             var form = FormFields()
-            var files: [String: UploadedFile] = [:]
+            var uploads: [String: [UploadedFile]] = [:]
             if route.method == .post {
                 var request = request
                 let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:))
-                let limit = route.acceptsFiles && boundary != nil ? WebRouter.maximumUpload : context.maxUploadSize
+                let limit = route.acceptsFiles && boundary != nil ? route.uploadLimit : context.maxUploadSize
                 let body: ByteBuffer
                 do {
                     body = try await request.collectBody(upTo: limit)
@@ -188,7 +198,7 @@ struct WebRouter {
                     do {
                         let multipart = try MultipartForm(body: body, boundary: boundary)
                         form = multipart.fields
-                        files = multipart.files
+                        uploads = multipart.uploads
                     } catch {
                         return pages.problem(visitor, status: .badRequest, message: t["error_malformed_upload"])
                     }
@@ -196,7 +206,7 @@ struct WebRouter {
                     form = FormFields(urlEncoded: String(buffer: body))
                 }
             }
-            let page = PageRequest(request: request, context: context, viewer: viewer, form: form, t: t, files: files)
+            let page = PageRequest(request: request, context: context, viewer: viewer, form: form, t: t, uploads: uploads)
             // Every form of a signed-in viewer carries the session's token: a page on another site
             // cannot make their browser act for them.
             if route.method == .post, let viewer, route != Site.signIn {
@@ -208,9 +218,15 @@ struct WebRouter {
                 return try await handler(page)
             } catch let error as HTTPError where error.status == .notFound {
                 return pages.problem(page, status: .notFound, message: t["error_not_found"])
+            } catch let error as HTTPError {
+                return pages.problem(page, status: error.status, message: error.status.reasonPhrase)
             } catch let error as StoreError {
                 if case .notFound = error { return pages.problem(page, status: .notFound, message: t["error_not_found"]) }
                 logger.error("\(route) failed: \(error)")
+                return pages.problem(page, status: .internalServerError, message: t["error_internal"])
+            } catch {
+                // Whatever else went wrong is for the log, never for the page: no stack, no query, no path.
+                logger.error("\(route) failed: \(String(reflecting: error))")
                 return pages.problem(page, status: .internalServerError, message: t["error_internal"])
             }
         }
