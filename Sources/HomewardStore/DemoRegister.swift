@@ -79,6 +79,16 @@ private struct DemoGenerator {
 
     // MARK: Families' inquiries
 
+    /// How many years before (negative) or after the sought person an applicant was born.
+    mutating func generationGap(_ relationship: Relationship) -> Int {
+        switch relationship {
+        case .mother, .father: -int(22...32)
+        case .grandparent: -int(45...55)
+        case .child: int(20...28)
+        default: int(-3...3)
+        }
+    }
+
     /// Families asking after our own people, as they write: a mother gives the name she calls her
     /// son by, a wife mixes up day and month; most are linked by liaison staff, some still wait,
     /// and one asks after someone the register does not hold.
@@ -88,7 +98,7 @@ private struct DemoGenerator {
         let preferred: [PersonStatus] = [.captivityConfirmed, .captivityReported, .noInformation, .returned]
         var chosen: [Person] = []
         for status in preferred { chosen += own.filter { $0.status == status }.prefix(4) }
-        let relationships: [Relationship] = [.mother, .spouse, .father, .sibling, .mother, .child]
+        let relationships: [Relationship] = [.mother, .spouse, .father, .sibling, .mother, .grandparent]
         // The same codes on every machine, so the README can name one.
         let codes = Mutex(SplitMix64(seed: random.next()))
         let caseCodes: @Sendable () -> UInt64 = { codes.withLock { $0.next() } }
@@ -100,7 +110,7 @@ private struct DemoGenerator {
                 index == 0
                 ? try PartialDate(year: 1962, month: 3, day: 8)
                 : try PartialDate(
-                    year: relationship == .mother || relationship == .father ? born.year - int(22...32) : born.year + int(-3...3),
+                    year: born.year + generationGap(relationship),
                     month: int(1...12), day: int(1...28))
             let applicantGiven = pick(relationship == .father ? Names.ukrainianMale : Names.ukrainianFemale).uk
             var soughtBorn: PartialDate? = born

@@ -158,6 +158,12 @@ extension Register {
         return Page(items: try models.map { try $0.inquiry() }, total: total, offset: offset, limit: limit)
     }
 
+    /// The inquiries linked to a person: the families to tell when their status changes.
+    public func inquiries(ofPerson personID: UUID) async throws -> [Inquiry] {
+        try await InquiryModel.query(on: database).filter(\.$personID == personID).sort(\.$createdAt).sort(\.$id).all()
+            .map { try $0.inquiry() }
+    }
+
     /// Links the inquiry to the person liaison staff recognised (nil undoes the link).
     public func linkInquiry(_ id: UUID, to personID: UUID?, expectedVersion: Int) async throws -> Inquiry {
         let now = clock()

@@ -84,4 +84,23 @@ struct InquiryDraftTests {
             #expect(error.issues.map(\.field) == ["applicant.contact"])
         }
     }
+
+    @Test("kinship documents are told by their bytes, not their names, and limited in number and size")
+    func documents() {
+        let pdf = KinshipDocument(fileName: "certificate.png", bytes: Array("%PDF-1.4\n".utf8))
+        let jpeg = KinshipDocument(fileName: "scan", bytes: [0xFF, 0xD8, 0xFF, 0xE0, 0x00])
+        let png = KinshipDocument(fileName: "photo.pdf", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00])
+        #expect([pdf, jpeg, png].map(\.contentType) == ["application/pdf", "image/jpeg", "image/png"])
+        let script = KinshipDocument(fileName: "certificate.pdf", bytes: Array("<html><script>".utf8))
+        let empty = KinshipDocument(fileName: "empty.pdf", bytes: [])
+        let large = KinshipDocument(
+            fileName: "large.pdf", bytes: Array("%PDF-".utf8) + [UInt8](repeating: 0, count: KinshipDocument.maximumBytes))
+        var validator = Validator(today: PartialDate("2025-11-24")!)
+        KinshipDocument.validate([pdf, script, empty, large], into: &validator)
+        #expect(
+            validator.issues.map { "\($0.field) \($0.rule)" } == [
+                "documents max-count", "documents[2] type", "documents[3] empty", "documents[4] max-size",
+            ])
+        #expect(validator.issues[1].message == "certificate.pdf is not a PDF, JPEG or PNG file")
+    }
 }

@@ -122,6 +122,9 @@ struct InquiryPagesTests {
             #expect(outbox.map(\.level) == [.noInformation])
             #expect(outbox.first?.recipient == "hanna@example.org")
             #expect(outbox.first?.subject.contains(code) == true)
+            // The person's page tells those who answer families who asked; other readers do not see it.
+            #expect(try await web.get("/persons/\(web.sample.person)", &liaison).body.contains(code))
+            #expect(!(try await web.get("/persons/\(web.sample.person)", &viewer).body.contains(code)))
             // The same stale form again conflicts visibly rather than overwriting.
             let stale = try await web.post("/inquiries/\(inquiry.id)/unlink", ["version": "1"], &liaison)
             #expect(stale.status == .conflict)

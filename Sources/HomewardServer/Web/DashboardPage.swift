@@ -64,10 +64,21 @@ extension WebApplication {
             ["title": t["chart_confirmed"], "svg": BarChart(series([.captivityConfirmed]), label: t["chart_confirmed"]).svg],
             ["title": t["chart_returned"], "svg": BarChart(series([.exchanged, .repatriated]), label: t["chart_returned"]).svg],
         ]
+        // Liaison staff start their day with the families waiting on them.
+        var desk: [String: Any]?
+        if try page.signedIn.can(.answerInquiries) {
+            let register = try register(page)
+            let waiting = try await register.inquiries(linked: false, offset: 0, limit: 1).total
+            let pending = try await register.outbox(pendingOnly: true, offset: 0, limit: 1).total
+            desk = [
+                "waiting": t.format("dashboard_waiting_inquiries", ["count": t.number(waiting)]),
+                "pending": t.format("outbox_pending_count", ["count": t.number(pending)]),
+            ]
+        }
         return pages.render(
             "dashboard",
             [
-                "tiles": tiles, "charts": charts,
+                "desk": desk as Any, "tiles": tiles, "charts": charts,
                 "statement": PublicStatement(figures, roundingTo: configuration.statementRounding).text(t),
                 "rounding": t.number(configuration.statementRounding),
             ],

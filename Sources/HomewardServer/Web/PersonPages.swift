@@ -17,6 +17,8 @@ extension WebApplication {
         let timeline = try await register.timeline(of: id)
         let records = try await register.records(sourceID: nil, personID: id, offset: 0, limit: 500).items
         try await register.noteView(entity: "person", id: id)
+        // Who asked after this person is for those who answer families, not for every reader.
+        let inquiries = viewer.can(.answerInquiries) ? try await register.inquiries(ofPerson: id) : []
 
         var sources: [UUID: Source] = [:]
         for sourceID in Set(records.map(\.sourceID) + timeline.compactMap(\.event.sourceID)) {
@@ -91,6 +93,15 @@ extension WebApplication {
             [
                 "id": id.uuidString,
                 "name": name.fullName,
+                "showInquiries": viewer.can(.answerInquiries), "hasInquiries": !inquiries.isEmpty,
+                "inquiries": inquiries.map {
+                    [
+                        "caseCode": $0.caseCode, "link": Site.inquiry.link($0.id.uuidString),
+                        "applicant": $0.applicant.name.fullName,
+                        "relationship": t["relationship_\($0.applicant.relationship.rawValue)"],
+                        "told": $0.notifiedLevel.map { t["answer_level_\($0.rawValue)"] } ?? "—",
+                    ]
+                },
                 "affiliation": t["affiliation_\(person.affiliation.rawValue)"],
                 "category": t["category_\(person.category.rawValue)"],
                 "status": t["status_\(person.status.rawValue)"],
