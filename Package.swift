@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The domain: pure Swift, no I/O.
@@ -55,6 +57,18 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // A small SMTP client for the bureau's notifications to families.
+        .target(
+            name: "HomewardMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/HomewardMail",
+            swiftSettings: strictSwift6
+        ),
         // The system zlib, which inflates the parts of XLSX workbooks.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "HomewardInterop", dependencies: ["HomewardCore", "CZlib"], swiftSettings: strictSwift6),
@@ -65,6 +79,7 @@ let package = Package(
                 "HomewardStore",
                 "HomewardMatching",
                 "HomewardInterop",
+                "HomewardMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -85,6 +100,7 @@ let package = Package(
                 "HomewardCore",
                 "HomewardMatching",
                 "HomewardInterop",
+                "HomewardMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,6 +115,16 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "HomewardCoreTests", dependencies: ["HomewardCore"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "HomewardMailTests",
+            dependencies: [
+                "HomewardMail",
+                // The tests run a real, scripted SMTP server on loopback.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "HomewardMatchingTests",
             dependencies: ["HomewardMatching", "HomewardCore"],
@@ -125,6 +151,7 @@ let package = Package(
                 "HomewardStore",
                 "HomewardCore",
                 "HomewardMatching",
+                "HomewardMail",
                 "HomewardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

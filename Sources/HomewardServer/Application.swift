@@ -1,4 +1,5 @@
 import Foundation
+import HomewardMail
 import HomewardStore
 import Hummingbird
 import Logging
@@ -78,12 +79,15 @@ public func buildApplication(
     configuration: ServerConfiguration,
     logger: Logger,
     ownsDatabase: Bool = true,
-    deliverMail: (@Sendable (OutboxMessage) async throws -> Void)? = nil,
+    mail: (transport: any MailTransport, from: MailAddress)? = nil,
     clock: @escaping @Sendable () -> Date = Date.init
 ) throws -> some ApplicationProtocol {
     let search = SearchService(database: database)
-    let outbox = Outbox(
-        database: database, configuration: configuration, deliver: deliverMail, clock: clock, logger: logger)
+    var deliver: (@Sendable (OutboxMessage) async throws -> Void)?
+    if let (transport, from) = mail {
+        deliver = { message in try await transport.send(try Outbox.mail(message, from: from)) }
+    }
+    let outbox = Outbox(database: database, configuration: configuration, deliver: deliver, clock: clock, logger: logger)
     let matcher = InquiryMatcher(database: database, search: search)
     let router = try buildRouter(
         database: database, search: search, matcher: matcher, outbox: outbox, configuration: configuration, logger: logger,

@@ -298,10 +298,14 @@ extension Register {
     }
 
     /// Messages waiting for the mailer: unsent, addressed to an e-mail address, and due (never
-    /// tried, or their next try has come), the oldest first.
+    /// tried, or their next try has come), the oldest first. One that failed with no next try is
+    /// left to staff.
     public func outboxDueByEmail(now: Date, maximumAttempts: Int, limit: Int) async throws -> [OutboxMessage] {
         let models = try await OutboxModel.query(on: database).filter(\.$sentAt == nil)
-            .group(.or) { $0.filter(\.$nextAttemptAt == nil).filter(\.$nextAttemptAt <= now) }
+            .group(.or) { due in
+                due.group(.and) { $0.filter(\.$nextAttemptAt == nil).filter(\.$lastError == nil) }
+                    .filter(\.$nextAttemptAt <= now)
+            }
             .sort(\.$createdAt).sort(\.$id).all()
         return try models.lazy.map { try $0.message() }
             .filter { InquiryDraft.looksLikeEmail($0.recipient) && $0.attempts < maximumAttempts }.prefix(limit).map { $0 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HomewardCore
+import HomewardMail
 import HomewardServer
 import HomewardStore
 import Hummingbird
@@ -128,6 +129,16 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Count the address a reverse proxy on this machine names in X-Forwarded-For for the public pages' rate limits.")
     var behindProxy = false
 
+    @Option(
+        name: .customLong("smtp-url"),
+        help: ArgumentHelp(
+            "E-mail families' notifications through this server (env HOMEWARD_SMTP_URL): smtp://user:password@host:587?from=bureau@example.org (STARTTLS), smtps://…:465 (TLS) or smtp+plain://host:25?from=… (a relay on loopback)."
+        ))
+    var smtpURL: String?
+
+    @Option(help: "Seconds between the outbox's looks for changed statuses and mail to send.")
+    var outboxInterval = 30
+
     func run() async throws {
         let logger = storage.logger("homeward")
         let database = try await storage.open()
@@ -141,9 +152,26 @@ struct Serve: AsyncParsableCommand {
             hostname: hostname, port: port, secureCookies: !insecureCookies, statementRounding: statementRounding)
         configuration.publicURL = publicURL ?? ProcessInfo.processInfo.environment["HOMEWARD_PUBLIC_URL"]
         configuration.behindProxy = behindProxy
-        let app = try buildApplication(database: database, configuration: configuration, logger: logger)
+        configuration.outboxInterval = .seconds(max(1, outboxInterval))
+        let mail = try mailTransport(bureau: configuration.bureauName)
+        let app = try buildApplication(database: database, configuration: configuration, logger: logger, mail: mail)
         say("Homeward is serving \(database.location) at http://\(hostname):\(port)")
         try await app.runService()
+    }
+
+    /// The SMTP server notifications go through, when one is configured.
+    private func mailTransport(bureau: String) throws -> (transport: any MailTransport, from: MailAddress)? {
+        guard let url = smtpURL ?? ProcessInfo.processInfo.environment["HOMEWARD_SMTP_URL"] else {
+            say("No SMTP server is configured: families' notifications wait in the outbox for liaison staff.")
+            return nil
+        }
+        do {
+            let smtp = try SMTPConfiguration(url: url)
+            say("Families' notifications are e-mailed through \(smtp).")
+            return (SMTPMailer(configuration: smtp), try MailAddress(smtp.from.address, name: bureau))
+        } catch {
+            throw CommandFailure(describing: error)
+        }
     }
 
     private func prepare(_ database: HomewardDatabase, logger: Logger) async throws {

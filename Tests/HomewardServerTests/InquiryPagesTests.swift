@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HomewardCore
+import HomewardMail
 import HomewardStore
 import HomewardTestSupport
 import NIOCore
@@ -308,7 +309,8 @@ struct InquiryPagesTests {
                 PersonDraft(
                     affiliation: .own, category: .servicemember,
                     identity: PersonIdentity(name: PersonName(surname: "Петренко", language: .ukrainian))))
-            for contact in ["hanna@example.org", "+380 44 000 00 00"] {
+            // An address the mail server can take, one it never can (not ASCII), and a telephone number.
+            for contact in ["hanna@example.org", "мати@пошта.укр", "+380 44 000 00 00"] {
                 let isEmail = contact.contains("@")
                 let inquiry = try await register.fileInquiry(
                     InquiryDraft(
@@ -323,28 +325,39 @@ struct InquiryPagesTests {
             let mailbox = Mailbox()
             var configuration = ServerConfiguration()
             configuration.publicURL = "https://homeward.bureau.example"
+            let bureau = try MailAddress("bureau@example.org")
             let failing = Outbox(
                 database: database, configuration: configuration, deliver: { _ in throw MailboxClosed() },
                 clock: { testNow }, logger: testLogger())
-            #expect(try await failing.sweep().count == 2)
-            #expect(try await failing.deliverDue() == (0, 1))
-            let tried = try #require(
-                try await register.outbox(pendingOnly: true, offset: 0, limit: 5).items.first { $0.attempts == 1 })
-            #expect(tried.lastError?.contains("MailboxClosed") == true)
-            #expect(tried.nextAttemptAt == testNow.addingTimeInterval(120))
+            #expect(try await failing.sweep().count == 3)
+            #expect(try await failing.deliverDue() == (0, 2))
+            let tried = try await register.outbox(pendingOnly: true, offset: 0, limit: 5).items.filter { $0.attempts == 1 }
+            #expect(tried.count == 2)
+            #expect(tried.allSatisfy { $0.lastError?.contains("MailboxClosed") == true })
+            #expect(tried.allSatisfy { $0.nextAttemptAt == testNow.addingTimeInterval(120) })
             // Not due yet: nothing is tried again before its time.
             #expect(try await failing.deliverDue() == (0, 0))
 
+            // What the server's SMTP transport would be handed, converted as it converts it.
             let working = Outbox(
-                database: database, configuration: configuration, deliver: { await mailbox.keep($0) },
+                database: database, configuration: configuration,
+                deliver: { message in
+                    _ = try Outbox.mail(message, from: bureau)
+                    await mailbox.keep(message)
+                },
                 clock: { testNow.addingTimeInterval(121) }, logger: testLogger())
-            #expect(try await working.deliverDue() == (1, 0))
+            #expect(try await working.deliverDue() == (1, 1))
             let delivered = await mailbox.messages
             #expect(delivered.map(\.recipient) == ["hanna@example.org"])
             #expect(delivered.first?.body.contains("https://homeward.bureau.example/inquiries/status") == true)
-            // The telephone number waits for staff.
+            // An address no mail server will take is not tried again: it waits for staff, with the reason.
+            let later = Outbox(
+                database: database, configuration: configuration, deliver: { await mailbox.keep($0) },
+                clock: { testNow.addingTimeInterval(86_400) }, logger: testLogger())
+            #expect(try await later.deliverDue() == (0, 0))
             let waiting = try await register.outbox(pendingOnly: true, offset: 0, limit: 5).items
-            #expect(waiting.map(\.recipient) == ["+380 44 000 00 00"])
+            #expect(Set(waiting.map(\.recipient)) == ["мати@пошта.укр", "+380 44 000 00 00"])
+            #expect(waiting.first { $0.recipient.contains("@") }?.nextAttemptAt == nil)
             let answers = try await register.answers(of: try #require(delivered.first).inquiryID)
             #expect(answers.map(\.channel) == [.email])
         }

@@ -1,5 +1,6 @@
 import Foundation
 import HomewardCore
+import HomewardMail
 import HomewardStore
 import Logging
 import ServiceLifecycle
@@ -58,13 +59,23 @@ struct Outbox: Sendable {
             } catch {
                 failed += 1
                 let attempt = message.attempts + 1
+                // An address refused for good (550, or not an address at all) is not tried again.
+                let permanent = (error as? SMTPError).map { !$0.isTransient } ?? (error is MailFormatError)
                 let retryAt =
-                    attempt >= Self.maximumAttempts ? nil : clock().addingTimeInterval(Self.delay(beforeAttempt: attempt + 1))
+                    permanent || attempt >= Self.maximumAttempts
+                    ? nil : clock().addingTimeInterval(Self.delay(beforeAttempt: attempt + 1))
                 logger.warning("a notification could not be e-mailed (attempt \(attempt)): \(error)")
                 _ = try await register.markOutboxFailed(message.id, error: "\(error)", retryAt: retryAt)
             }
         }
         return (sent, failed)
+    }
+
+    /// A queued message as an e-mail to the applicant, from the bureau.
+    static func mail(_ message: OutboxMessage, from: MailAddress) throws -> OutgoingMail {
+        OutgoingMail(
+            from: from, to: [try MailAddress(message.recipient)], subject: message.subject, body: message.body,
+            messageID: "<\(message.id.uuidString.lowercased())@\(from.domain)>")
     }
 
     /// Two minutes before the second try, doubling up to six hours: a mail server down for the
