@@ -13,6 +13,13 @@ extension WebHarness {
     func upload(
         _ uri: String, file: (name: String, bytes: [UInt8]), fields: [String: String], _ browser: inout Browser
     ) async throws -> Answer {
+        try await postMultipart(uri, fields: fields, files: [("file", file.name, file.bytes)], browser)
+    }
+
+    /// Posts a `multipart/form-data` form as a browser does, with the session's form token.
+    func postMultipart(
+        _ uri: String, fields: [String: String], files: [(field: String, name: String, bytes: [UInt8])], _ browser: Browser
+    ) async throws -> Answer {
         let boundary = "----homeward\(UUID().uuidString)"
         var body: [UInt8] = []
         var all = fields
@@ -20,11 +27,13 @@ extension WebHarness {
         for (name, value) in all.sorted(by: { $0.key < $1.key }) {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
         }
-        body += Array(
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: text/csv\r\n\r\n"
-                .utf8)
-        body += file.bytes
-        body += Array("\r\n--\(boundary)--\r\n".utf8)
+        for file in files {
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8)
+            body += file.bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
         if !browser.cookies.isEmpty { headers[.cookie] = browser.cookieHeader }

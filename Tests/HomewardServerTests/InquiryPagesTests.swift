@@ -21,27 +21,8 @@ extension WebHarness {
     func postInquiry(
         _ fields: [String: String], documents: [(name: String, bytes: [UInt8])] = [], _ browser: inout Browser
     ) async throws -> Answer {
-        let boundary = "----homeward\(UUID().uuidString)"
-        var body: [UInt8] = []
-        var all = fields
-        if all["_csrf"] == nil, let token = browser.formToken { all["_csrf"] = token }
-        for (name, value) in all.sorted(by: { $0.key < $1.key }) {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-        }
-        for document in documents {
-            body += Array(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"documents\"; filename=\"\(document.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                    .utf8)
-            body += document.bytes
-            body += Array("\r\n".utf8)
-        }
-        body += Array("--\(boundary)--\r\n".utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
-        if !browser.cookies.isEmpty { headers[.cookie] = browser.cookieHeader }
-        let response = try await client.execute(
-            uri: "/inquiries/new", method: .post, headers: headers, body: ByteBuffer(bytes: body))
-        return Answer(status: response.status, body: String(buffer: response.body), headers: response.headers)
+        try await postMultipart(
+            "/inquiries/new", fields: fields, files: documents.map { ("documents", $0.name, $0.bytes) }, browser)
     }
 
     /// The status check as a family types it.
