@@ -248,16 +248,20 @@ extension Register {
     /// It reads the statuses as they are, whatever changed them (an event, a list, an exchange), so
     /// no path of change can forget to notify. A death is never written in a notification: the
     /// message asks the applicant to contact the bureau, and staff tell them.
+    ///
+    /// - Parameter personIDs: the persons a change touched, when the caller knows them: only their
+    ///   families' inquiries are read. Nil reads every linked inquiry.
     public func queueStatusNotifications(
+        about personIDs: [UUID]? = nil,
         _ message: @escaping @Sendable (Inquiry, AnswerLevel) -> (subject: String, body: String)
     ) async throws -> [OutboxMessage] {
         // Most sweeps find nothing to say; they should not write an audit entry each time.
-        guard try await !inquiriesOwedNotification().isEmpty else { return [] }
+        guard try await !inquiriesOwedNotification(about: personIDs).isEmpty else { return [] }
         let now = clock()
         return try await writing("inquiry.notify", entity: "outbox") { register in
             let database = register.database
             var queued: [OutboxMessage] = []
-            for (model, level) in try await register.inquiriesOwedNotification() {
+            for (model, level) in try await register.inquiriesOwedNotification(about: personIDs) {
                 let inquiry = try model.inquiry()
                 let text = message(inquiry, level.forPublic)
                 let row = OutboxModel()
@@ -279,8 +283,17 @@ extension Register {
     }
 
     /// Linked inquiries whose person's level differs from the one last told, with that level.
-    private func inquiriesOwedNotification() async throws -> [(InquiryModel, AnswerLevel)] {
-        let linked = try await InquiryModel.query(on: database).filter(\.$personID != nil).all()
+    private func inquiriesOwedNotification(about personIDs: [UUID]?) async throws -> [(InquiryModel, AnswerLevel)] {
+        var linked: [InquiryModel] = []
+        if let personIDs {
+            // In chunks, to stay under every database's limit on a statement's parameters.
+            for start in stride(from: 0, to: personIDs.count, by: 1_000) {
+                let chunk = Array(personIDs[start..<min(start + 1_000, personIDs.count)])
+                linked += try await InquiryModel.query(on: database).filter(\.$personID ~~ chunk).all()
+            }
+        } else {
+            linked = try await InquiryModel.query(on: database).filter(\.$personID != nil).all()
+        }
         let persons = try await persons(ids: linked.compactMap(\.personID))
         return linked.compactMap { model in
             guard let personID = model.personID, let person = persons[personID] else { return nil }

@@ -67,7 +67,9 @@ struct InquiryStoreTests {
             #expect(try await register.queueStatusNotifications(message).isEmpty)
 
             _ = try await register.appendEvent(to: person.id, event(.captivityConfirmed, "2024-05-01", .confirmed))
-            queued = try await register.queueStatusNotifications(message)
+            // A sweep about other persons does not read this family's inquiry; one about this person does.
+            #expect(try await register.queueStatusNotifications(about: [UUID()], message).isEmpty)
+            queued = try await register.queueStatusNotifications(about: [person.id], message)
             #expect(queued.map(\.level) == [.captivityConfirmed])
             _ = try await register.appendEvent(to: person.id, event(.died, "2025-01-01", .confirmed))
             queued = try await register.queueStatusNotifications(message)

@@ -26,19 +26,21 @@ struct Outbox: Sendable {
     /// Queues a notification for every linked inquiry whose person's level changed. Pages that can
     /// change a status call it after the change; the service calls it for changes made elsewhere
     /// (an import from the command line, another server).
+    ///
+    /// - Parameter personIDs: the persons a change touched, when known; nil looks at every linked inquiry.
     @discardableResult
-    func sweep() async throws -> [OutboxMessage] {
+    func sweep(about personIDs: [UUID]? = nil) async throws -> [OutboxMessage] {
         let configuration = configuration
-        return try await register.queueStatusNotifications { inquiry, level in
+        return try await register.queueStatusNotifications(about: personIDs) { inquiry, level in
             Self.message(for: inquiry, level: level, configuration: configuration)
         }
     }
 
     /// The sweep, where a failure must not fail the change that came before it: the change is
     /// stored, and the next sweep of the service will queue what this one could not.
-    func sweepAfterChange() async {
+    func sweepAfterChange(about personIDs: [UUID]? = nil) async {
         do {
-            try await sweep()
+            try await sweep(about: personIDs)
         } catch {
             logger.error("the notifications owed after a change could not be queued; the next sweep will: \(error)")
         }

@@ -507,7 +507,7 @@ extension WebApplication {
             let close = page.form["action"] == "close"
             _ = try await register.recordExchangeDay(
                 id, expectedVersion: expectedVersion(page), heldOn: heldOn, outcomes: outcomes, close: close)
-            await outbox.sweepAfterChange()
+            await outbox.sweepAfterChange(about: outcomes.map(\.personID))
             return pages.redirect(to: close ? Site.exchange.link(id.uuidString) : Site.exchangeDay.link(id.uuidString))
         }
     }

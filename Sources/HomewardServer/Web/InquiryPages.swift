@@ -372,14 +372,15 @@ extension WebApplication {
             return try await inquiryPage(page, error: t["inquiry_choose_person"], status: .unprocessableContent)
         }
         return try await changeInquiry(page) {
-            _ = try await register(page).linkInquiry(id, to: personID, expectedVersion: Int(page.form["version"] ?? "") ?? 0)
+            try await register(page).linkInquiry(id, to: personID, expectedVersion: Int(page.form["version"] ?? "") ?? 0)
+                .personID
         }
     }
 
     func unlinkInquiry(_ page: PageRequest) async throws -> Response {
         let id = try page.id()
         return try await changeInquiry(page) {
-            _ = try await register(page).linkInquiry(id, to: nil, expectedVersion: Int(page.form["version"] ?? "") ?? 0)
+            try await register(page).linkInquiry(id, to: nil, expectedVersion: Int(page.form["version"] ?? "") ?? 0).personID
         }
     }
 
@@ -398,22 +399,26 @@ extension WebApplication {
         }
         return try await changeInquiry(page) {
             _ = try await register(page).recordAnswer(id, level: level, channel: channel, note: page.form["note"])
+            return nil
         }
     }
 
-    /// Runs a change to an inquiry, then queues what the change made owed; what the register
-    /// refuses is shown on the inquiry's page.
-    private func changeInquiry(_ page: PageRequest, _ change: () async throws -> Void) async throws -> Response {
+    /// Runs a change to an inquiry, then queues what linking it to a person made owed; what the
+    /// register refuses is shown on the inquiry's page.
+    ///
+    /// - Parameter change: returns the person the inquiry is now linked to, if any.
+    private func changeInquiry(_ page: PageRequest, _ change: () async throws -> UUID?) async throws -> Response {
         let t = page.t
+        let linkedPerson: UUID?
         do {
-            try await change()
+            linkedPerson = try await change()
         } catch let error as ValidationError {
             return try await inquiryPage(
                 page, error: error.issues.map { Self.describe($0, t) }.joined(separator: "; "), status: .unprocessableContent)
         } catch StoreError.conflict {
             return try await inquiryPage(page, error: t["inquiry_conflict"], status: .conflict)
         }
-        await outbox.sweepAfterChange()
+        if let linkedPerson { await outbox.sweepAfterChange(about: [linkedPerson]) }
         return pages.redirect(to: Site.inquiry.link(try page.id().uuidString))
     }
 

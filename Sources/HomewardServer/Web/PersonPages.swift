@@ -308,7 +308,7 @@ extension WebApplication {
             return try await eventForm(page, values: form, errors: fieldErrors(error, t), status: .unprocessableContent)
         }
         try await search.refresh(personID)
-        await outbox.sweepAfterChange()
+        await outbox.sweepAfterChange(about: [personID])
         return pages.redirect(to: Site.person.link(personID.uuidString))
     }
 

@@ -128,7 +128,7 @@ extension WebApplication {
         for personID in [candidate.left.personID, candidate.right.personID].compactMap({ $0 }) {
             try await search.refresh(personID)
         }
-        await outbox.sweepAfterChange()
+        await outbox.sweepAfterChange(about: [candidate.left.personID, candidate.right.personID].compactMap { $0 })
         // The next pair waits: an analyst works through the queue without going back to it.
         let next = try await register.reviewQueue(state: .open, offset: 0, limit: 1).items.first
         return pages.redirect(to: next.map { Site.reviewPair.link($0.id.uuidString) } ?? Site.reviewQueue.path)
@@ -140,7 +140,7 @@ extension WebApplication {
         let candidate = try await register.undoDecision(before.id)
         let affected = [before.left.personID, before.right.personID, candidate.right.personID]
         for personID in Set(affected.compactMap { $0 }) { try await search.refresh(personID) }
-        await outbox.sweepAfterChange()
+        await outbox.sweepAfterChange(about: affected.compactMap { $0 })
         return pages.redirect(to: Site.reviewPair.link(candidate.id.uuidString))
     }
 
@@ -149,7 +149,7 @@ extension WebApplication {
         let id = try page.id()
         let record = try await register.record(id)
         _ = try await register.unlinkRecord(id)
-        await outbox.sweepAfterChange()
+        await outbox.sweepAfterChange(about: record.personID.map { [$0] } ?? [])
         if let personID = record.personID {
             try await search.refresh(personID)
             return pages.redirect(to: Site.person.link(personID.uuidString))
