@@ -17,8 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// The public statement's figures are rounded down to a multiple of this ("more than 2,500").
     public var statementRounding: Int
-    /// The bureau's name, as exports and notifications give their author.
-    public var bureauName = "National Information Bureau"
+    /// The bureau's name, as exports and notifications give their author; unset, each language's own.
+    public var bureauName = ServerConfiguration.defaultBureauName
+    public static let defaultBureauName = "National Information Bureau"
     /// The domain of Homeward's own record identifiers in PFIF exports (`DOMAIN/person.UUID`).
     public var recordDomain = "homeward.bureau.example"
     /// The address families reach the public pages at (`https://homeward.bureau.example`), for the

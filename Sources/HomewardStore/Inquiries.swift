@@ -263,6 +263,17 @@ extension Register {
             var queued: [OutboxMessage] = []
             for (model, level) in try await register.inquiriesOwedNotification(about: personIDs) {
                 let inquiry = try model.inquiry()
+                // A family is told where things stand now: an older message not yet sent is withdrawn
+                // (kept, marked why), so no one rings them twice with news already overtaken.
+                for older in try await OutboxModel.query(on: database).filter(\.$inquiryID == inquiry.id)
+                    .filter(\.$sentAt == nil).all()
+                {
+                    older.sentAt = now
+                    older.sentBy = "system:superseded"
+                    older.lastError = "superseded by a later notification"
+                    older.nextAttemptAt = nil
+                    try await older.update(on: database)
+                }
                 let text = message(inquiry, level.forPublic)
                 let row = OutboxModel()
                 row.id = UUID()

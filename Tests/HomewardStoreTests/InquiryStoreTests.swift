@@ -76,11 +76,16 @@ struct InquiryStoreTests {
             #expect(queued.map(\.level) == [.contactTheBureau])
             #expect(!queued[0].body.contains("deceased"))
 
-            #expect(try await register.outbox(pendingOnly: true, offset: 0, limit: 10).total == 3)
+            // Each newer message withdrew the older one not yet sent: one waits, two are kept as withdrawn.
+            #expect(try await register.outbox(pendingOnly: true, offset: 0, limit: 10).total == 1)
+            let withdrawn = try await register.outbox(pendingOnly: false, offset: 0, limit: 10).items.filter {
+                $0.sentBy == "system:superseded"
+            }
+            #expect(Set(withdrawn.map(\.level)) == [.noInformation, .captivityConfirmed])
             let sent = try await register.markOutboxSent(queued[0].id, via: .telephone)
             #expect(sent.sentBy == "user:liaison")
             await #expect(throws: StoreError.self) { _ = try await register.markOutboxSent(queued[0].id, via: .email) }
-            #expect(try await register.outbox(pendingOnly: true, offset: 0, limit: 10).total == 2)
+            #expect(try await register.outbox(pendingOnly: true, offset: 0, limit: 10).total == 0)
             #expect(try await register.answers(of: inquiry.id).map(\.channel) == [.telephone])
             #expect(try await register.inquiries(linked: true, offset: 0, limit: 5).total == 1)
         }

@@ -101,7 +101,12 @@ struct Outbox: Sendable {
             t.format("notify_intro", ["code": code]),
             t["answer_level_\(level.forPublic.rawValue)_explain"],
             t.format("notify_check", ["where": checkAt, "code": code]),
-            t.format("notify_signature", ["bureau": configuration.bureauName]),
+            t.format(
+                "notify_signature",
+                [
+                    "bureau": configuration.bureauName == ServerConfiguration.defaultBureauName
+                        ? t["bureau_default_name"] : configuration.bureauName
+                ]),
         ].joined(separator: "\n\n")
         return (t.format("notify_subject", ["code": code]), body)
     }

@@ -78,7 +78,10 @@ extension WebApplication {
             "inquiry_new",
             [
                 "formToken": token, "action": Site.fileInquiry.path, "atDesk": filesForFamilies(page),
-                "errorSummary": (errors.isEmpty ? nil : t.format("form_error_summary", ["count": String(errors.count)])) as Any,
+                "errorSummary":
+                    (errors.isEmpty || errors["form"] != nil
+                    ? nil : t.format("form_error_summary", ["count": String(errors.count)])) as Any,
+                "formError": errors["form"] as Any,
                 "applicantFields": [
                     field("applicant.name.surname", t["field_surname"], required: true),
                     field("applicant.name.givenNames", t["field_givenNames"]),
@@ -121,7 +124,7 @@ extension WebApplication {
         let t = page.t
         let form = page.form
         guard publicFormIsGenuine(page) else {
-            return newInquiryPage(page, values: form, errors: ["form": t["signin_expired"]], status: .forbidden)
+            return newInquiryPage(page, values: form, errors: ["form": t["inquiry_form_expired"]], status: .forbidden)
         }
         // A person does not fill a field they cannot see; a program filling every field does.
         if form["website"] != nil {
@@ -154,7 +157,11 @@ extension WebApplication {
         do {
             try draft.validate(today: Validator(now: clock()).today, documents: documents)
         } catch {
-            for issue in error.issues { errors[Self.inquiryField(issue.field)] = Self.describe(issue, t) }
+            for issue in error.issues {
+                let field = Self.inquiryField(issue.field)
+                let message = Self.describe(issue, documents: documents, t)
+                errors[field] = errors[field].map { "\($0) \(message)" } ?? message
+            }
         }
         guard errors.isEmpty else {
             return newInquiryPage(page, values: form, errors: errors, status: .unprocessableContent)
@@ -178,9 +185,18 @@ extension WebApplication {
         field.hasPrefix("documents") ? "documents" : field
     }
 
-    static func describe(_ issue: ValidationIssue, _ t: Translations) -> String {
-        // Documents' messages name the file, which the page cannot otherwise say.
-        if issue.field.hasPrefix("documents") { return issue.message }
+    /// An issue in the page's language; a document's names its file, as the page cannot otherwise say which.
+    static func describe(_ issue: ValidationIssue, documents: [KinshipDocument] = [], _ t: Translations) -> String {
+        if issue.field.hasPrefix("documents"), t.strings["inquiry_document_\(issue.rule)"] != nil {
+            let number = issue.field.dropFirst("documents[".count).prefix { $0.isNumber }
+            let file = Int(number).flatMap { documents.indices.contains($0 - 1) ? documents[$0 - 1].fileName : nil } ?? ""
+            return t.format(
+                "inquiry_document_\(issue.rule)",
+                [
+                    "file": file, "count": String(KinshipDocument.maximumCount),
+                    "megabytes": String(KinshipDocument.maximumBytes >> 20),
+                ])
+        }
         return t.strings["rule_\(issue.rule)"] ?? issue.message
     }
 
@@ -199,7 +215,9 @@ extension WebApplication {
 
     func checkInquiryStatus(_ page: PageRequest) async throws -> Response {
         let t = page.t
-        guard publicFormIsGenuine(page) else { return inquiryStatusPage(page, error: t["signin_expired"], status: .forbidden) }
+        guard publicFormIsGenuine(page) else {
+            return inquiryStatusPage(page, error: t["inquiry_form_expired"], status: .forbidden)
+        }
         guard let code = CaseCode.normalised(page.form["caseCode"] ?? "") else {
             return inquiryStatusPage(page, error: t["inquiry_code_mistyped"], status: .unprocessableContent)
         }
@@ -208,15 +226,16 @@ extension WebApplication {
             return inquiryStatusPage(page, error: t["inquiry_status_born_needed"], status: .unprocessableContent)
         }
         let now = clock()
-        // A code that failed too often is refused whatever is typed, so guessing dates cannot win.
-        guard limits.failedChecksOfCode.hasRoom(code, now: now) else {
-            return tooManyRequests(page, retryAfter: limits.failedChecksOfCode.window)
-        }
+        // Every check counts as failed until it has succeeded, in one step with the limit's test, so
+        // guesses sent at once cannot all pass the test before any is counted. A code that failed too
+        // often is refused whatever is typed, so guessing dates cannot win.
+        let (allowed, retryAfter) = limits.failedChecksOfCode.attempt(code, now: now)
+        guard allowed else { return tooManyRequests(page, retryAfter: retryAfter) }
         let register = database.register(actor: "public:\(clientAddress(page))", clock: clock)
         guard let level = try await register.publicStatus(caseCode: code, applicantDateOfBirth: born) else {
-            _ = limits.failedChecksOfCode.attempt(code, now: now)
             return inquiryStatusPage(page, error: t["inquiry_status_not_found"], status: .notFound)
         }
+        limits.failedChecksOfCode.forget(code, at: now)
         return inquiryStatusPage(
             page,
             result: [

@@ -39,6 +39,15 @@ final class RateLimiter: Sendable {
         }
     }
 
+    /// Takes back the attempt counted for `key` at `time`: a check counted as failed in advance
+    /// that turned out to succeed.
+    func forget(_ key: String, at time: Date) {
+        attempts.withLock { table in
+            guard let index = table[key]?.lastIndex(of: time) else { return }
+            table[key]?.remove(at: index)
+        }
+    }
+
     /// Whether `key` has attempts left, without counting one.
     func hasRoom(_ key: String, now: Date) -> Bool {
         let since = now.addingTimeInterval(-window)
