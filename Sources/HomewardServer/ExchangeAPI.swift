@@ -67,10 +67,14 @@ extension RegisterAPI {
         try reader.finish()
         let register = try register
         let side: ExchangeSide = converted(body.side)
-        let previous = try await register.latestList(id, side: side)
-        let list = try await register.putList(
-            id, expectedVersion: body.version, side: side, personIDs: persons, proposedBy: converted(body.proposedBy),
-            note: body.note)
+        let proposedBy: ListProposer = converted(body.proposedBy)
+        // The difference is the one this put made: both read in one transaction.
+        let (list, previous) = try await register.transaction { register in
+            let previous = try await register.latestList(id, side: side)
+            let list = try await register.putList(
+                id, expectedVersion: body.version, side: side, personIDs: persons, proposedBy: proposedBy, note: body.note)
+            return (list, previous)
+        }
         return .created(.init(body: .json(list.wire(previous: previous))))
     }
 

@@ -266,11 +266,23 @@ extension Register {
         try validator.finish()
         let now = clock()
         let actor = actor
-        let previous = try await latestList(id, side: side)
-        let difference = ListDifference(from: previous?.personIDs ?? [], to: personIDs)
-        let detail =
-            "\(side.rawValue) list by \(proposedBy.rawValue): \(personIDs.count) persons, +\(difference.added.count) −\(difference.removed.count)"
-        return try await write("exchange.list", entity: "exchange", detail: detail) { database in
+        // The audit line's difference is taken against the list this write replaces, read in its transaction.
+        return try await transaction { register in
+            let previous = try await register.latestList(id, side: side)
+            let difference = ListDifference(from: previous?.personIDs ?? [], to: personIDs)
+            let detail =
+                "\(side.rawValue) list by \(proposedBy.rawValue): \(personIDs.count) persons, +\(difference.added.count) −\(difference.removed.count)"
+            return try await register.putList(
+                id, expectedVersion: expectedVersion, side: side, personIDs: personIDs, proposedBy: proposedBy, note: note,
+                detail: detail, at: now, by: actor)
+        }
+    }
+
+    private func putList(
+        _ id: UUID, expectedVersion: Int, side: ExchangeSide, personIDs: [UUID], proposedBy: ListProposer, note: String?,
+        detail: String, at now: Date, by actor: String
+    ) async throws -> ExchangeList {
+        try await write("exchange.list", entity: "exchange", detail: detail) { database in
             let model = try await claimExchange(id, expectedVersion: expectedVersion, in: [.negotiating], on: database)
             try await checkPersons(personIDs, affiliation: side.affiliation, field: "personIds", on: database)
             let last = try await ExchangeListModel.query(on: database).filter(\.$exchangeID == id)
