@@ -635,13 +635,13 @@ extension Register {
             models = try await PersonModel.query(on: database).filter(\.$affiliation == Affiliation.adversary.rawValue)
                 .filter(\.$status ~~ held).sort(\.$surnameLatin).sort(\.$id).all()
         }
-        let ids = Set(try models.map { try $0.requireID() })
-        let holds = try await activeHolds(of: personIDs == nil ? nil : ids)
-        let refusals = try await personsWithEvent(.refusedRepatriation, among: personIDs == nil ? nil : ids)
+        // The whole fund's facts are read whole; a few persons' are selected by id.
+        let among: Set<UUID>? = personIDs == nil ? nil : Set(try models.map { try $0.requireID() })
+        let holds = try await activeHolds(of: among)
+        let refusals = try await personsWithEvent(.refusedRepatriation, among: among)
         let promised = try await promisedPersons(excluding: excludingExchange)
-        let heldSince = try await earliestEventDates(
-            kinds: [.captured, .captivityReported, .heldAt], among: personIDs == nil ? nil : ids)
-        let medical = try await latestMedicalFindings(of: personIDs == nil ? nil : ids)
+        let heldSince = try await earliestEventDates(kinds: [.captured, .captivityReported, .heldAt], among: among)
+        let medical = try await latestMedicalFindings(of: among)
         return try models.map { model in
             let id = try model.requireID()
             let personHolds = holds[id] ?? []

@@ -293,6 +293,20 @@ extension Register {
         }
     }
 
+    /// Changes whenever something a sweep reads may have changed: a person's status (an event, a
+    /// link of records, an edit), an inquiry's link, an answer given. A sweep that finds it as it
+    /// was after the last one has nothing to queue.
+    public func notificationFingerprint() async throws -> String {
+        let row = try await database.sqlDatabase().raw(
+            """
+            SELECT (SELECT COUNT(*) FROM inquiries) AS inquiries, (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM inquiries) AS versions,
+                   (SELECT COUNT(*) FROM inquiry_answers) AS answers
+            """
+        ).first()
+        let counts = try ["inquiries", "versions", "answers"].map { try row?.decode(column: $0, as: Int?.self) ?? 0 }
+        return try await searchFingerprint() + "|" + counts.map(String.init).joined(separator: "|")
+    }
+
     /// Linked inquiries whose person's level differs from the one last told, with that level.
     private func inquiriesOwedNotification(about personIDs: [UUID]?) async throws -> [(InquiryModel, AnswerLevel)] {
         var linked: [InquiryModel] = []
@@ -325,7 +339,8 @@ extension Register {
     /// tried, or their next try has come), the oldest first. One that failed with no next try is
     /// left to staff.
     public func outboxDueByEmail(now: Date, maximumAttempts: Int, limit: Int) async throws -> [OutboxMessage] {
-        let models = try await OutboxModel.query(on: database).filter(\.$sentAt == nil)
+        // Messages for a telephone or a postal address wait for staff: the mailer never reads them.
+        let models = try await OutboxModel.query(on: database).filter(\.$sentAt == nil).filter(\.$recipient ~~ "@")
             .group(.or) { due in
                 due.group(.and) { $0.filter(\.$nextAttemptAt == nil).filter(\.$lastError == nil) }
                     .filter(\.$nextAttemptAt <= now)

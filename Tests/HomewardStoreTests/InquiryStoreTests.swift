@@ -57,7 +57,11 @@ struct InquiryStoreTests {
             let auditBefore = try await database.auditEntries(AuditFilter(action: "inquiry.notify"), offset: 0, limit: 5).total
             #expect(auditBefore == 0)
 
+            // Whatever a sweep reads changes the fingerprint the notifications service compares.
+            var fingerprint = try await register.notificationFingerprint()
             inquiry = try await register.linkInquiry(inquiry.id, to: person.id, expectedVersion: inquiry.version)
+            #expect(try await register.notificationFingerprint() != fingerprint)
+            fingerprint = try await register.notificationFingerprint()
             await #expect(throws: StoreError.self) {
                 _ = try await register.linkInquiry(inquiry.id, to: nil, expectedVersion: 1)
             }
@@ -67,6 +71,7 @@ struct InquiryStoreTests {
             #expect(try await register.queueStatusNotifications(message).isEmpty)
 
             _ = try await register.appendEvent(to: person.id, event(.captivityConfirmed, "2024-05-01", .confirmed))
+            #expect(try await register.notificationFingerprint() != fingerprint)
             // A sweep about other persons does not read this family's inquiry; one about this person does.
             #expect(try await register.queueStatusNotifications(about: [UUID()], message).isEmpty)
             queued = try await register.queueStatusNotifications(about: [person.id], message)

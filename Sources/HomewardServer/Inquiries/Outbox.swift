@@ -23,6 +23,8 @@ struct Outbox: Sendable {
 
     private var register: Register { database.register(actor: "system:notifications", clock: clock) }
 
+    func notificationFingerprint() async throws -> String { try await register.notificationFingerprint() }
+
     /// Queues a notification for every linked inquiry whose person's level changed. Pages that can
     /// change a status call it after the change; the service calls it for changes made elsewhere
     /// (an import from the command line, another server).
@@ -119,9 +121,15 @@ struct OutboxService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            // Most rounds find the register as it was: they skip the sweep, which reads every linked inquiry.
+            var swept: String?
             while !Task.isCancelled {
                 do {
-                    try await outbox.sweep()
+                    let fingerprint = try await outbox.notificationFingerprint()
+                    if fingerprint != swept {
+                        try await outbox.sweep()
+                        swept = fingerprint
+                    }
                     try await outbox.deliverDue()
                 } catch {
                     outbox.logger.error("the outbox could not be worked through; it will be tried again: \(error)")
