@@ -19,17 +19,10 @@ extension WebApplication {
         return page.context.clientAddress
     }
 
-    /// Before there is a session, a form echoes a token its own cookie carries (double submit):
-    /// another site can make a browser post the form but cannot read or set the cookie.
-    private func publicFormToken(_ page: PageRequest) -> String {
-        page.request.cookies[CookieName.publicForm]?.value ?? Secrets.randomHex(32)
-    }
+    private func publicFormToken(_ page: PageRequest) -> String { page.anonymousFormToken(cookie: CookieName.publicForm) }
 
     private func publicFormIsGenuine(_ page: PageRequest) -> Bool {
-        guard let sent = page.form["_form"], let expected = page.request.cookies[CookieName.publicForm]?.value else {
-            return false
-        }
-        return constantTimeEqual(sent, expected)
+        page.echoesAnonymousFormToken(cookie: CookieName.publicForm, field: "_form")
     }
 
     private func publicFormCookie(_ token: String) -> HTTPFields {

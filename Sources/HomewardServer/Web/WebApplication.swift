@@ -125,7 +125,7 @@ struct WebApplication: Sendable {
         -> Response
     {
         if page.viewer != nil, error == nil { return pages.redirect(to: Site.dashboard.path) }
-        let formToken = page.request.cookies[CookieName.signInForm]?.value ?? Secrets.randomHex(32)
+        let formToken = page.anonymousFormToken(cookie: CookieName.signInForm)
         return pages.render(
             "login",
             [
@@ -142,11 +142,7 @@ struct WebApplication: Sendable {
 
     func signIn(_ page: PageRequest) async throws -> Response {
         let username = page.form["username"]?.lowercased() ?? ""
-        // Before there is a session, the form echoes a token its own cookie carries: another site
-        // can make a browser post the form but cannot read or set that cookie.
-        guard let sent = page.form["_signin"], let expected = page.request.cookies[CookieName.signInForm]?.value,
-            constantTimeEqual(sent, expected)
-        else {
+        guard page.echoesAnonymousFormToken(cookie: CookieName.signInForm, field: "_signin") else {
             return signInPage(page, username: username, error: page.t["signin_expired"], status: .forbidden)
         }
         let outcome = try await database.signIn(

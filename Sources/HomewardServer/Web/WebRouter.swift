@@ -84,6 +84,19 @@ struct PageRequest: Sendable {
         return id
     }
 
+    /// The token a form without a session echoes, as its cookie carries it (double submit): another
+    /// site can make a browser post the form but can neither read nor set the cookie. A new one
+    /// when the browser has none yet.
+    func anonymousFormToken(cookie: String) -> String {
+        request.cookies[cookie]?.value ?? Secrets.randomHex(32)
+    }
+
+    /// Whether the form sent back, in `field`, the token its cookie carries.
+    func echoesAnonymousFormToken(cookie: String, field: String) -> Bool {
+        guard let sent = form[field], let expected = request.cookies[cookie]?.value else { return false }
+        return constantTimeEqual(sent, expected)
+    }
+
     /// The signed-in viewer; the router guarantees one on every route that needs it.
     var signedIn: Viewer {
         get throws {
