@@ -348,8 +348,7 @@ extension WebApplication {
                         "born": candidate.person.displayDateOfBirth ?? "—",
                         "status": t["status_\(candidate.person.status.rawValue)"],
                         "affiliation": t["affiliation_\(candidate.person.affiliation.rawValue)"],
-                        "probability": candidate.probability.map { "\(Int(($0 * 100).rounded())) %" }
-                            ?? t["inquiry_found_by_search"],
+                        "probability": candidate.probability.map(percent) ?? t["inquiry_found_by_search"],
                         "reasons": candidate.reasons.filter { $0.weight != 0 }.map {
                             "\(t["field_\($0.field)"]): \(t.strings["level_\($0.level)"] ?? $0.level) \(String(format: "%+.1f", $0.weight))"
                         }.joined(separator: " · "),
