@@ -34,16 +34,37 @@ public struct LinkageResult: Sendable {
         public var left: [Int32] = []
         public var right: [Int32] = []
         public var probability: [Float] = []
+
+        /// The pairs at or above `floor`.
+        func keeping(atLeast floor: Float) -> PairBatch {
+            var kept = PairBatch()
+            for index in probability.indices where probability[index] >= floor {
+                kept.left.append(left[index])
+                kept.right.append(right[index])
+                kept.probability.append(probability[index])
+            }
+            return kept
+        }
     }
 
     public var batches: [PairBatch]
-    /// For each input record, the index of the first record of its cluster.
+    /// For each input record, the record that names its cluster (when deduplicating, its smallest index).
     public var clusters: [Int32]
     public var model: MatchModel
     public var candidatePairs: Int
     /// Pairs between the review floor and the threshold: too likely to ignore, too uncertain to
     /// link, so a person decides.
     public var pairsForReview: Int
+    /// Pairs whose probability reading them together changed, by `ClusterResolver.key`; empty
+    /// when a list was linked against a register.
+    var revisions: [UInt64: PairRevision] = [:]
+    /// Pairs of one cluster blocking never proposed, found through a record both share.
+    public var inferredPairs = 0
+    /// Joins of clusters refused because they held a pair scored as two people.
+    public var refusedJoins = 0
+
+    /// What reading the pairs together changed about the pair of these two records, if anything.
+    public func revision(_ a: Int, _ b: Int) -> PairRevision? { revisions[ClusterResolver.key(Int32(a), Int32(b))] }
 
     public var reportedPairs: Int { batches.reduce(0) { $0 + $1.left.count } }
 
@@ -106,34 +127,55 @@ public struct Linker: Sendable {
         model.train(patterns: patterns, possiblePairs: newRecords * Double(firstNew) + newRecords * (newRecords - 1) / 2)
         progress("scoring and clustering")
         let candidatePairs = compared.count
-        let batches = await score(compared, records: records, frequenciesByName: frequencies.byName, model: model)
-        var clusters = UnionFind(count: records.count)
-        var pairsForReview = 0
+        // Deduplication reads the pairs together before any is left out; a register's records
+        // were never compared with each other, so linking a list against it clusters as scored.
+        let resolving = firstNew == 0
+        var batches = await score(
+            compared, records: records, frequenciesByName: frequencies.byName, model: model,
+            floor: resolving ? 0 : Float(settings.reportFloor))
+        let clusters: [Int32]
+        var revisions: [UInt64: PairRevision] = [:]
+        var inferredPairs = 0
+        var refusedJoins = 0
+        if resolving {
+            let resolver = ClusterResolver(threshold: Float(settings.threshold), workers: settings.workers)
+            let resolution = await resolver.resolve(&batches, recordCount: records.count)
+            clusters = resolution.clusters
+            revisions = resolution.revisions
+            inferredPairs = resolution.inferred.left.count
+            refusedJoins = resolution.refusedJoins
+            batches.append(resolution.inferred)
+            if settings.reportFloor > 0 { batches = batches.map { $0.keeping(atLeast: Float(settings.reportFloor)) } }
+        } else {
+            var joined = UnionFind(count: records.count)
+            for batch in batches {
+                for index in batch.left.indices where batch.probability[index] >= Float(settings.threshold) {
+                    joined.union(Int(batch.left[index]), Int(batch.right[index]))
+                }
+            }
+            clusters = (0..<records.count).map { Int32(joined.find($0)) }
+        }
         let threshold = Float(settings.threshold)
         let reviewFloor = Float(settings.reviewFloor)
+        var pairsForReview = 0
         for batch in batches {
-            for index in batch.left.indices {
-                let probability = batch.probability[index]
-                if probability >= threshold {
-                    clusters.union(Int(batch.left[index]), Int(batch.right[index]))
-                } else if probability >= reviewFloor {
-                    pairsForReview += 1
-                }
+            for probability in batch.probability where probability >= reviewFloor && probability < threshold {
+                pairsForReview += 1
             }
         }
         return LinkageResult(
-            batches: batches, clusters: (0..<records.count).map { Int32(clusters.find($0)) }, model: model,
-            candidatePairs: candidatePairs, pairsForReview: pairsForReview
+            batches: batches, clusters: clusters, model: model, candidatePairs: candidatePairs,
+            pairsForReview: pairsForReview, revisions: revisions, inferredPairs: inferredPairs, refusedJoins: refusedJoins
         )
     }
 
     /// Every compared pair's probability, part by part, keeping those at or above the report
     /// floor; the parts are scored in parallel, each handing its pairs over as it goes.
     func score(
-        _ compared: consuming ComparedPairs, records: PreparedRecords, frequenciesByName: [[Double]], model: MatchModel
+        _ compared: consuming ComparedPairs, records: PreparedRecords, frequenciesByName: [[Double]], model: MatchModel,
+        floor: Float
     ) async -> [LinkageResult.PairBatch] {
         let scorer = PairScorer(model: model, names: records.names, frequenciesByName: frequenciesByName)
-        let floor = Float(settings.reportFloor)
         // Taken out of `compared`, so that each part is released as soon as it is scored.
         var parts: [ComparedPairs.Part] = []
         swap(&parts, &compared.parts)

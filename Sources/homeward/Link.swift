@@ -83,7 +83,7 @@ struct Link: AsyncParsableCommand {
         if measureQueries > 0 {
             await measureIncremental(inputs: inputs, linker: linker, model: result.model, progress: progress)
         }
-        for request in explain { try printExplanation(request, inputs: inputs, linker: linker, model: result.model) }
+        for request in explain { try printExplanation(request, inputs: inputs, linker: linker, result: result) }
         progress("writing \(out)")
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -104,7 +104,8 @@ struct Link: AsyncParsableCommand {
         let clusterCount = Set(result.clusters).count
         progress(
             "done: \(inputs.count) records, \(result.candidatePairs) candidate pairs, \(result.reportedPairs) reported, "
-                + "\(clusterCount) clusters, \(result.pairsForReview) pairs for review; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
+                + "\(clusterCount) clusters (\(result.refusedJoins) joins refused), \(result.inferredPairs) pairs inferred "
+                + "through a shared record, \(result.pairsForReview) pairs for review; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
                 + "\(result.model.emIterations) EM iterations"
         )
     }
@@ -210,18 +211,18 @@ struct Link: AsyncParsableCommand {
         return buffer
     }
 
-    func printExplanation(_ request: String, inputs: [MatchInput], linker: Linker, model: MatchModel) throws {
+    func printExplanation(_ request: String, inputs: [MatchInput], linker: Linker, result: LinkageResult) throws {
         let ids = request.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard ids.count == 2 else {
             throw CommandFailure("--explain takes two record ids separated by a comma, not '\(request)'")
         }
-        let records = try ids.map { id in
-            guard let record = inputs.first(where: { $0.id == id }) else {
+        let positions = try ids.map { id in
+            guard let position = inputs.firstIndex(where: { $0.id == id }) else {
                 throw CommandFailure("--explain: no record \(id) in \(input)")
             }
-            return record
+            return position
         }
-        let explanation = linker.explain(records[0], records[1], model: model)
+        let explanation = linker.explain(inputs[positions[0]], inputs[positions[1]], model: result.model)
         func row(_ name: String, _ weight: Double, _ rest: String) -> String {
             "  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: "%+7.2f", weight) + "  " + rest
         }
@@ -233,6 +234,22 @@ struct Link: AsyncParsableCommand {
         }
         if let limit = explanation.limit { lines.append(row("limit", MatchModel.limitWeight, limit)) }
         lines.append(row("total", explanation.weight, String(format: "probability %.6f", explanation.probability)))
+        if let revision = result.revision(positions[0], positions[1]) {
+            let revised = String(format: "read with the other pairs: probability %.6f, ", revision.revised)
+            let why =
+                switch revision.reason {
+                case .sharedRecord(let shared):
+                    (revision.scored == nil ? "never compared, but " : "") + "both are very likely the person of record "
+                        + inputs[Int(shared)].id
+                case .rival(let rival, let odds):
+                    "one of them is as likely the person of record \(inputs[Int(rival)].id) (odds of its other candidates "
+                        + String(format: "%.2f", odds) + ")"
+                case .keptApart(let first, let second):
+                    "held below the threshold: their clusters hold records \(inputs[Int(first)].id) and "
+                        + "\(inputs[Int(second)].id), scored as two people"
+                }
+            lines.append("  " + revised + why)
+        }
         say(lines.joined(separator: "\n"))
     }
 

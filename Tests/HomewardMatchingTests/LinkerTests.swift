@@ -144,8 +144,11 @@ struct IncrementalTests {
         let matches = index.matches(for: records[0], floor: 0.5)
         let ids = Set(matches.map { records.dropFirst()[$0.index + 1].id })
         #expect(ids == ["adversary", "icrc", "returnee"])
+        // Scored as in batch before batch reads the pairs together: the pair's own score.
         let batchProbabilities = Dictionary(
-            uniqueKeysWithValues: batch.pairs.filter { $0.left == 0 }.map { (Int($0.right), Double($0.probability)) }
+            uniqueKeysWithValues: batch.pairs.filter { $0.left == 0 }.map { pair in
+                (Int(pair.right), Double(batch.revision(0, Int(pair.right))?.scored ?? pair.probability))
+            }
         )
         for match in matches {
             #expect(abs(batchProbabilities[match.index + 1, default: -1] - match.probability) < 1e-6)
