@@ -6,10 +6,10 @@ public struct PairRevision: Sendable, Equatable {
         /// and the clustering kept the three together: an OSINT sighting with a name and a year
         /// says little next to a mother's application, but its ICRC record joins both.
         case sharedRecord(Int32)
-        /// One of the two records is likely someone else: `record` (an input index) belongs to
-        /// another cluster, and a record is one person. `odds` are those of every other cluster
-        /// the record may belong to, together.
-        case rival(record: Int32, odds: Double)
+        /// One of the two records, `record`, may be someone else: it fits `candidate`, of another
+        /// cluster, too, and a record is one person. `odds` are those of every other cluster the
+        /// record may belong to, together (input indices).
+        case rival(record: Int32, candidate: Int32, odds: Double)
         /// The two records are in clusters that this pair of records (input indices), scored as
         /// two people, keeps apart: the pair is held below the threshold, for a person to decide.
         case keptApart(Int32, Int32)
@@ -218,13 +218,14 @@ struct ClusterResolver: Sendable {
             strongest[record] = Array(top.prefix(2))
         }
         // The pair as `record` sees it: its own odds against those of the record's other clusters.
-        func reading(_ record: Int32, towards other: Int32, odds: Double) -> (probability: Double, rivals: Double, rival: Int32?)
-        {
+        func reading(_ record: Int32, towards other: Int32, odds: Double) -> (
+            probability: Double, rivals: Double, record: Int32, rival: Int32?
+        ) {
             let cluster = clustering.cluster(of: other)
             let own = candidates[UInt64(UInt32(record)) << 32 | UInt64(UInt32(cluster))]?.odds ?? odds
             let rivals = max(0, total[record, default: 0] - own)
             let rival = strongest[record]?.first { $0.cluster != cluster }?.record
-            return (odds / (1 + rivals + odds), rivals, rival)
+            return (odds / (1 + rivals + odds), rivals, record, rival)
         }
         for edge in across {
             let odds = Self.odds(edge.probability)
@@ -235,7 +236,8 @@ struct ClusterResolver: Sendable {
             guard probability < edge.probability, let rival = lower.rival else { continue }
             batches[Int(edge.batch)].probability[Int(edge.index)] = probability
             revisions[Self.key(edge.left, edge.right)] = PairRevision(
-                reason: .rival(record: rival, odds: lower.rivals), scored: edge.probability, revised: probability)
+                reason: .rival(record: lower.record, candidate: rival, odds: lower.rivals), scored: edge.probability,
+                revised: probability)
         }
     }
 

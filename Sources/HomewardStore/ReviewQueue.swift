@@ -29,14 +29,45 @@ public struct CandidateDraft: Hashable, Sendable {
     public var evidence: [FieldEvidence]
     /// Why the pair was held below review whatever its fields add up to, if it was.
     public var limit: String?
+    /// What reading every pair together changed about this pair's probability, if anything.
+    public var context: PairContext?
 
-    public init(left: UUID, right: UUID, probability: Double, priority: Double, evidence: [FieldEvidence], limit: String?) {
+    public init(
+        left: UUID, right: UUID, probability: Double, priority: Double, evidence: [FieldEvidence], limit: String?,
+        context: PairContext? = nil
+    ) {
         self.left = left
         self.right = right
         self.probability = probability
         self.priority = priority
         self.evidence = evidence
         self.limit = limit
+        self.context = context
+    }
+}
+
+/// Why a candidate's probability is not what its fields add up to: the matcher read all pairs
+/// together, and another record raised or lowered this one.
+public struct PairContext: Codable, Hashable, Sendable {
+    public enum Reason: String, Codable, Sendable {
+        /// Both records are very likely the same person as a third record.
+        case sharedRecord
+        /// One of the records fits a record of another person too.
+        case rival
+        /// The records' clusters hold two records scored as two people.
+        case keptApart
+    }
+
+    public var reason: Reason
+    /// The probability the pair scored alone; nil when the two records were never compared.
+    public var scored: Double?
+    /// The records the reason names, as a person reads them (name and date of birth).
+    public var records: [String]
+
+    public init(reason: Reason, scored: Double?, records: [String]) {
+        self.reason = reason
+        self.scored = scored
+        self.records = records
     }
 }
 
@@ -72,6 +103,7 @@ public struct MatchCandidate: Hashable, Sendable {
     public var priority: Double
     public var evidence: [FieldEvidence]
     public var limit: String?
+    public var context: PairContext?
     public var state: ReviewState
     public var decidedBy: String?
     public var decidedAt: Date?
@@ -81,6 +113,7 @@ public struct MatchCandidate: Hashable, Sendable {
 struct StoredExplanation: Codable {
     var evidence: [FieldEvidence]
     var limit: String?
+    var context: PairContext?
 }
 
 /// Every record reduced to what the matcher compares, with the person it is linked to.
@@ -242,6 +275,7 @@ extension Register {
         return MatchCandidate(
             id: try model.requireID(), left: try left.record(), right: try right.record(), probability: model.probability,
             priority: model.priority, evidence: explanation.evidence, limit: explanation.limit,
+            context: explanation.context,
             state: try decoded(ReviewState.self, model.state, column: "match_candidates.state"), decidedBy: model.decidedBy,
             decidedAt: model.decidedAt
         )
@@ -291,7 +325,8 @@ extension MatchCandidateModel {
         probability = draft.probability
         priority = draft.priority
         explanation = String(
-            decoding: try encoder.encode(StoredExplanation(evidence: draft.evidence, limit: draft.limit)), as: UTF8.self)
+            decoding: try encoder.encode(StoredExplanation(evidence: draft.evidence, limit: draft.limit, context: draft.context)),
+            as: UTF8.self)
         state = ReviewState.open.rawValue
         createdAt = now
     }

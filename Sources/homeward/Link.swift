@@ -241,9 +241,9 @@ struct Link: AsyncParsableCommand {
                 case .sharedRecord(let shared):
                     (revision.scored == nil ? "never compared, but " : "") + "both are very likely the person of record "
                         + inputs[Int(shared)].id
-                case .rival(let rival, let odds):
-                    "one of them is as likely the person of record \(inputs[Int(rival)].id) (odds of its other candidates "
-                        + String(format: "%.2f", odds) + ")"
+                case .rival(let record, let candidate, let odds):
+                    "record \(inputs[Int(record)].id) may rather be the person of record \(inputs[Int(candidate)].id) "
+                        + "(odds of all its other candidates " + String(format: "%.2f", odds) + ")"
                 case .keptApart(let first, let second):
                     "held below the threshold: their clusters hold records \(inputs[Int(first)].id) and "
                         + "\(inputs[Int(second)].id), scored as two people"

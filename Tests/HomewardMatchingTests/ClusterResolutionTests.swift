@@ -72,7 +72,7 @@ struct ClusterResolutionTests {
         let expected = Float(odds / (1 + 2 * odds))
         #expect(abs(probabilities[Self.key(0, 1)]! - expected) < 1e-5)
         #expect(abs(probabilities[Self.key(0, 3)]! - expected) < 1e-5)
-        #expect(resolution.revisions[Self.key(0, 1)]?.reason == .rival(record: 3, odds: odds))
+        #expect(resolution.revisions[Self.key(0, 1)]?.reason == .rival(record: 0, candidate: 3, odds: odds))
         #expect(resolution.clusters == [0, 1, 1, 3, 3])
     }
 

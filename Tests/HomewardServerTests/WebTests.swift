@@ -270,6 +270,28 @@ struct WebTests {
         }
     }
 
+    @Test("a pair raised through a third record says so on its page, in the reader's language", arguments: [TestBackend.sqlite])
+    func pairContext(backend: TestBackend) async throws {
+        try await withWeb(backend) { web in
+            let register = web.database.register(actor: "test", clock: { testNow })
+            let candidate = try await register.matchCandidate(web.sample.candidate)
+            _ = try await register.replaceOpenCandidates([
+                CandidateDraft(
+                    left: candidate.left.id, right: candidate.right.id, probability: 0.92, priority: 2.9,
+                    evidence: candidate.evidence, limit: nil,
+                    context: PairContext(reason: .sharedRecord, scored: 0.2, records: ["Petrenko Oleksandr, 1987-05-04"]))
+            ])
+            let raised = try #require(try await register.reviewQueue(state: .open, offset: 0, limit: 1).items.first)
+            #expect(raised.context?.scored == 0.2)
+            var browser = try await web.signedIn(.analyst)
+            let page = try await web.get("/review/\(raised.id)", &browser).body
+            #expect(page.contains("Scored alone: 20 %."))
+            #expect(page.contains("both are very likely the same person as the record «Petrenko Oleksandr, 1987-05-04»"))
+            #expect(try await web.post("/language", ["language": "uk", "back": "/dashboard"], &browser).status == .seeOther)
+            #expect(try await web.get("/review/\(raised.id)", &browser).body.contains("Окремо оцінено: 20 %."))
+        }
+    }
+
     @Test("an address naming no one is a 404 page, not an error", arguments: [TestBackend.sqlite])
     func unknownAddresses(backend: TestBackend) async throws {
         try await withWeb(backend) { web in

@@ -34,6 +34,7 @@ struct DuplicateFinder: Sendable {
                 let probability = Double(batch.probability[index])
                 let explanation = linker.explain(
                     inputs[Int(batch.left[index])], inputs[Int(batch.right[index])], model: result.model)
+                let revision = result.revision(Int(batch.left[index]), Int(batch.right[index]))
                 drafts.append(
                     CandidateDraft(
                         left: left.id, right: right.id, probability: probability,
@@ -43,7 +44,8 @@ struct DuplicateFinder: Sendable {
                         evidence: explanation.contributions.map {
                             FieldEvidence(field: "\($0.field)", level: $0.level, weight: $0.weight)
                         },
-                        limit: explanation.limit
+                        limit: explanation.limit,
+                        context: revision.map { Self.context($0, records: records) }
                     )
                 )
             }
@@ -57,6 +59,21 @@ struct DuplicateFinder: Sendable {
     /// joining them changes what a family is told. Within each, the likelier pair first.
     static func priority(probability: Double, rightIsUnlinked: Bool, statusesDiffer: Bool) -> Double {
         probability + (rightIsUnlinked ? 2 : 0) + (statusesDiffer ? 1 : 0)
+    }
+
+    /// What reading the pairs together changed, with the records it names as a person reads them.
+    static func context(_ revision: PairRevision, records: [RecordForMatching]) -> PairContext {
+        func described(_ index: Int32) -> String {
+            let particulars = records[Int(index)].particulars
+            return [particulars.name.fullName, particulars.dateOfBirth?.description].compactMap { $0 }.joined(separator: ", ")
+        }
+        let scored = revision.scored.map(Double.init)
+        switch revision.reason {
+        case .sharedRecord(let shared): return PairContext(reason: .sharedRecord, scored: scored, records: [described(shared)])
+        case .rival(_, let candidate, _): return PairContext(reason: .rival, scored: scored, records: [described(candidate)])
+        case .keptApart(let first, let second):
+            return PairContext(reason: .keptApart, scored: scored, records: [described(first), described(second)])
+        }
     }
 
     static func input(_ record: RecordForMatching) -> MatchInput {

@@ -102,6 +102,7 @@ extension WebApplication {
                 "probability": percent(candidate.probability),
                 "evidence": evidence,
                 "limit": candidate.limit as Any,
+                "context": candidate.context.map { context(of: $0, t: t) } as Any,
                 "state": t["review_state_\(candidate.state.rawValue)"],
                 "decided": decided,
                 "decidedBy": candidate.decidedBy as Any,
@@ -158,6 +159,22 @@ extension WebApplication {
     }
 
     func percent(_ probability: Double) -> String { String(format: "%.0f %%", probability * 100) }
+
+    /// Why the pair's probability is not what its fields add up to, in the page's language.
+    func context(of context: PairContext, t: Translations) -> String {
+        let records = context.records.map { "«\($0)»" }
+        let scored = context.scored.map { t.format("review_context_scored", ["probability": percent($0)]) + " " } ?? ""
+        switch context.reason {
+        case .sharedRecord:
+            return (context.scored == nil ? t["review_context_never_compared"] + " " : scored)
+                + t.format("review_context_shared", ["record": records.first ?? ""])
+        case .rival: return scored + t.format("review_context_rival", ["record": records.first ?? ""])
+        case .keptApart:
+            return scored
+                + t.format(
+                    "review_context_kept_apart", ["first": records.first ?? "", "second": records.dropFirst().first ?? ""])
+        }
+    }
 }
 
 /// One field's weight of evidence as a small horizontal bar: to the right for one person, to the
