@@ -99,7 +99,7 @@ struct Comparator {
 
     /// - Parameter cacheBits: the remembered name pairs, as a power of two; a comparator for one
     ///   record's few candidates needs few.
-    init(_ records: PreparedRecords, cacheBits: Int = 16) {
+    init(_ records: PreparedRecords, cacheBits: Int = 18) {
         self.records = records
         self.cacheBits = cacheBits
         cachedPairs = [UInt64](repeating: .max, count: 1 << cacheBits)
@@ -170,14 +170,20 @@ struct Comparator {
         return best
     }
 
-    /// Whether one name is a typo away from another form of the other ("Александ" and
-    /// "Олександр", "Сашк" and "Олександр"). Each name's own spelling is held against the other's
-    /// alias forms, never forms against forms: two names that merely share a diminutive stay
-    /// apart, as aliases do.
+    /// Whether one name is a typo away from the other as spelt ("Іан" and "Іван", "Юій" and
+    /// "Yurii", which their folded keys put further apart) or from another form of the other
+    /// ("Александ" and "Олександр", "Сашк" and "Олександр"). Each name's own spelling is held
+    /// against the other's alias forms, never forms against forms: two names that merely share a
+    /// diminutive stay apart, as aliases do. Two names that are both written as forms of the
+    /// table are two names, however close: Іван and Ян, Олег and Олесь.
     mutating func isTypoOfAlias(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
         let (pair, slot) = cacheSlot(a, b, question: kind.rawValue + 1)
         if cachedPairs[slot] == pair { return cachedSimilarities[slot] == 1 }
-        let found = names.isTypo(of: a, fromFormsOf: b, kind) || names.isTypo(of: b, fromFormsOf: a, kind)
+        let forms = names.isTableForm[kind.rawValue]
+        let found =
+            !(forms[Int(a)] && forms[Int(b)])
+            && (names.isSpeltOneTypoApart(a, b) || names.isTypo(of: a, fromFormsOf: b, kind)
+                || names.isTypo(of: b, fromFormsOf: a, kind))
         cachedPairs[slot] = pair
         cachedSimilarities[slot] = found ? 1 : 0
         return found
@@ -338,6 +344,28 @@ extension NameTable {
                     guard abs(formBytes.count - own.count) <= 1,
                         (keyLetters[Int(key)] ^ keyLetters[Int(form)]).nonzeroBitCount <= 2,
                         Similarity.areWithinOneEdit(own, formBytes), !ownForms.contains(form)
+                    else { continue }
+                    return true
+                }
+            }
+            return false
+        }
+    }
+
+    /// Whether some spelling of one name is one edit from some spelling of the other.
+    func isSpeltOneTypoApart(_ a: Int32, _ b: Int32) -> Bool {
+        let aSpellings = nameSpellings[Int(a)]
+        let bSpellings = nameSpellings[Int(b)]
+        guard !aSpellings.isEmpty, !bSpellings.isEmpty else { return false }
+        return spellings.values.withUnsafeBufferPointer { bytes in
+            for x in aSpellings {
+                let xBytes = UnsafeBufferPointer(rebasing: bytes[spellings.bounds(of: x)])
+                for y in bSpellings {
+                    let yBytes = UnsafeBufferPointer(rebasing: bytes[spellings.bounds(of: y)])
+                    // One edit changes the length by one and the set of letters by two at most.
+                    guard abs(xBytes.count - yBytes.count) <= 1,
+                        (spellingLetters[Int(x)] ^ spellingLetters[Int(y)]).nonzeroBitCount <= 2,
+                        Similarity.areWithinOneEdit(xBytes, yBytes)
                     else { continue }
                     return true
                 }

@@ -8,20 +8,39 @@
 /// name gives one key per reading and comparisons take the best.
 public enum PhoneticKey {
     /// The keys of a name: one for Cyrillic, up to five for Latin (English, French, German and Soviet readings).
-    public static func keys(_ text: String) -> [[UInt8]] {
-        let normalised = NameNormaliser.normalise(text)
+    public static func keys(_ text: String) -> [[UInt8]] { keys(ofSpellings: spellings(text)) }
+
+    /// The keys of a name's spellings, each once.
+    public static func keys(ofSpellings spellings: [[UInt8]]) -> [[UInt8]] {
+        var keys: [[UInt8]] = []
+        for spelling in spellings {
+            let key = fold(spelling)
+            if !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+
+    /// A name's letters as each reading spells them, before folding: what one typo changes by one
+    /// letter. Keys fold "ia" and "a" together, so that "Іан" (a slip for Іван) has the key of
+    /// Ян and is three letters from Іван's; spelt out, "ian" is one from "ivan". The iotated
+    /// vowels are spelt as Latin lists write them (ю "iu", є "ie", ї "ii"), so that "Юій" and
+    /// "Yurii" are one letter apart too. Spaces between the words of a name are dropped.
+    public static func spellings(_ text: String) -> [[UInt8]] { spellings(normalised: NameNormaliser.normalise(text)) }
+
+    /// The spellings of a name already through `NameNormaliser.normalise`.
+    static func spellings(normalised: String) -> [[UInt8]] {
         guard !normalised.isEmpty else { return [] }
         switch NameNormaliser.script(of: normalised) {
         case .cyrillic, .mixed:
-            return [fold(cyrillic(normalised))]
+            return [cyrillic(normalised).filter { $0 != UInt8(ascii: " ") }]
         case .latin, .none:
             let letters = latinLetters(normalised)
-            var keys: [[UInt8]] = []
+            var spellings: [[UInt8]] = []
             for reading in Reading.allCases {
-                let key = fold(latin(letters, reading: reading))
-                if !keys.contains(key) { keys.append(key) }
+                let spelling = latin(letters, reading: reading)
+                if !spellings.contains(spelling) { spellings.append(spelling) }
             }
-            return keys
+            return spellings
         }
     }
 
@@ -39,10 +58,10 @@ public enum PhoneticKey {
     // MARK: Cyrillic
 
     static let cyrillicMap: [Character: String] = [
-        "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "e", "ё": "e", "э": "e",
-        "ж": "Z", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "ы": "i", "к": "k", "л": "l", "м": "m",
+        "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ё": "ie", "э": "e",
+        "ж": "Z", "з": "z", "и": "i", "і": "i", "ї": "ii", "й": "i", "ы": "i", "к": "k", "л": "l", "м": "m",
         "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "c",
-        "ч": "C", "ш": "S", "щ": "S", "ь": "", "ъ": "", "ю": "u", "я": "a", "'": "", "-": "", " ": " ",
+        "ч": "C", "ш": "S", "щ": "S", "ь": "", "ъ": "", "ю": "iu", "я": "ia", "'": "", "-": "", " ": " ",
     ]
 
     static func cyrillic(_ text: String) -> [UInt8] {

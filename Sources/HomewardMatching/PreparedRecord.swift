@@ -42,6 +42,10 @@ public struct AliasIndex: Sendable {
     private var groupsByKey: [[UInt8]: [Int32]] = [:]
     /// The keys of every form of each group.
     private var keysOfGroup: [[[UInt8]]] = []
+    /// Every form as Cyrillic text (normalised), and every form's spelling (as a Latin list
+    /// would spell it): to tell a name in its own right from a slip that only folds like one.
+    private var cyrillicForms: Set<String> = []
+    private var formSpellings: Set<[UInt8]> = []
 
     public static let empty = AliasIndex(groups: [])
 
@@ -49,6 +53,9 @@ public struct AliasIndex: Sendable {
         for (number, group) in groups.enumerated() {
             var keys: [[UInt8]] = []
             for form in group {
+                let normalised = NameNormaliser.normalise(form)
+                if NameNormaliser.script(of: normalised) == .cyrillic { cyrillicForms.insert(normalised) }
+                formSpellings.formUnion(PhoneticKey.spellings(normalised: normalised))
                 for key in PhoneticKey.keys(form) where !key.isEmpty {
                     var ids = groupsByKey[key, default: []]
                     if !ids.contains(Int32(number)) { ids.append(Int32(number)) }
@@ -79,6 +86,15 @@ public struct AliasIndex: Sendable {
     }
 
     public var isEmpty: Bool { groupsByKey.isEmpty }
+
+    /// Whether a name (normalised) is written as one of the table's forms: "Іан" folds like Ян but
+    /// is no form; Latin "Ian" is spelt as Ян is, and may be him.
+    func isForm(normalised: String, spellings: [[UInt8]]) -> Bool {
+        switch NameNormaliser.script(of: normalised) {
+        case .cyrillic, .mixed: cyrillicForms.contains(normalised)
+        case .latin, .none: spellings.contains { formSpellings.contains($0) }
+        }
+    }
 }
 
 /// What the matcher knows about names beyond their spelling.
@@ -174,10 +190,18 @@ struct NameTable: Sendable {
     private(set) var nameGroups = AliasKind.allCases.map { _ in FlatLists<Int32>() }
     /// For each kind of alias table, the keys of every form of the name's groups there.
     private(set) var aliasFormKeys = AliasKind.allCases.map { _ in FlatLists<Int32>() }
+    /// Each name's spellings before folding (`PhoneticKey.spellings`) of three letters or more,
+    /// end to end, and each spelling's letters.
+    private(set) var nameSpellings = FlatLists<Int32>()
+    private(set) var spellings = FlatLists<UInt8>()
+    private(set) var spellingLetters: [UInt64] = []
+    /// For each kind of alias table, whether each name is written as one of its forms.
+    private(set) var isTableForm = AliasKind.allCases.map { _ in [false] }
     private var nameNumbers: [String: Int32] = ["": 0]
 
     init() {
         nameKeys.append([])
+        nameSpellings.append([])
         for kind in AliasKind.allCases {
             nameGroups[kind.rawValue].append([])
             aliasFormKeys[kind.rawValue].append([])
@@ -217,15 +241,22 @@ struct NameTable: Sendable {
 
     private struct ReducedName: Sendable {
         var keys: [[UInt8]]
+        var spellings: [[UInt8]]
         var groups: [[Int32]]
+        var isTableForm: [Bool]
         var aliasFormKeys: [[[UInt8]]]
     }
 
     private static func reduce(_ text: String, knowledge: MatchKnowledge) -> ReducedName {
-        let keys = PhoneticKey.keys(text).filter { !$0.isEmpty }
+        let normalised = NameNormaliser.normalise(text)
+        let spellings = PhoneticKey.spellings(normalised: normalised)
+        let keys = PhoneticKey.keys(ofSpellings: spellings).filter { !$0.isEmpty }
         let groups = AliasKind.allCases.map { $0.index(in: knowledge).groups(of: keys) }
         return ReducedName(
-            keys: keys, groups: groups,
+            keys: keys, spellings: spellings.filter { $0.count >= 3 }, groups: groups,
+            isTableForm: AliasKind.allCases.map {
+                !groups[$0.rawValue].isEmpty && $0.index(in: knowledge).isForm(normalised: normalised, spellings: spellings)
+            },
             aliasFormKeys: AliasKind.allCases.map { $0.index(in: knowledge).keys(ofGroups: groups[$0.rawValue]) }
         )
     }
@@ -233,8 +264,15 @@ struct NameTable: Sendable {
     private mutating func add(_ name: ReducedName) {
         let numbers = name.keys.map { keyNumber($0) }
         nameKeys.append(numbers)
+        nameSpellings.append(
+            name.spellings.map { spelling in
+                spellings.append(spelling)
+                spellingLetters.append(Similarity.letterSet(spelling))
+                return Int32(spellings.count - 1)
+            })
         for kind in AliasKind.allCases {
             nameGroups[kind.rawValue].append(name.groups[kind.rawValue])
+            isTableForm[kind.rawValue].append(name.isTableForm[kind.rawValue])
             let forms = name.aliasFormKeys[kind.rawValue].map { keyNumber($0) }
             aliasFormKeys[kind.rawValue].append(forms)
         }

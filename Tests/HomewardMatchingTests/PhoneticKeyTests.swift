@@ -33,6 +33,19 @@ struct PhoneticKeyTests {
         #expect(PhoneticKey.key("Жук") != PhoneticKey.key("Шук"))
     }
 
+    @Test("spellings keep what keys fold: the iotated vowels as Latin lists write them, and every reading")
+    func spellings() {
+        func spelt(_ text: String) -> Set<String> { Set(PhoneticKey.spellings(text).map { String(decoding: $0, as: UTF8.self) }) }
+        #expect(spelt("Юрій") == ["iurii"])
+        #expect(spelt("Yurii").contains("iurii"))
+        #expect(spelt("Іан") == ["ian"] && spelt("Ян") == ["ian"])
+        #expect(spelt("Марія Лук'яненко") == ["mariialukianenko"])
+        #expect(spelt("Chornyi") == ["Cornii", "Sornii", "xornii"])
+        // Keys still fold them together.
+        #expect(PhoneticKey.keys("Юрій") == PhoneticKey.keys("Yurii"))
+        #expect(PhoneticKey.keys("Іан") == PhoneticKey.keys("Ян"))
+    }
+
     @Test("empty and punctuation-only names have no key")
     func empty() {
         #expect(PhoneticKey.keys("").isEmpty)
