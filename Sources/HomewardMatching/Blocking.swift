@@ -109,7 +109,7 @@ struct BlockIndex: Sendable {
     }
 
     private static func blocks(in entries: consuming [UInt64], maxBlockSize: Int, forOutsiders: Bool) -> Blocks {
-        entries.sort()
+        radixSort(&entries)
         var blocks = Blocks()
         var position = 0
         while position < entries.count {
@@ -132,6 +132,46 @@ struct BlockIndex: Sendable {
             position = end
         }
         return blocks
+    }
+
+    /// Sorts by 11 bits at a time, least significant first: entries are hashes, on which a
+    /// comparison sort spends most of its time on branches it cannot predict. A pass whose bits
+    /// every entry shares (the partition's own) is skipped.
+    static func radixSort(_ values: inout [UInt64]) {
+        guard values.count > 512 else {
+            values.sort()
+            return
+        }
+        let digitBits: UInt64 = 11
+        let digitMask: UInt64 = (1 << digitBits) - 1
+        var buffer = [UInt64](repeating: 0, count: values.count)
+        var counts = [Int](repeating: 0, count: 1 << digitBits)
+        var shift: UInt64 = 0
+        while shift < 64 {
+            let sorted = values.withUnsafeBufferPointer { source in
+                buffer.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for index in counts.indices { counts[index] = 0 }
+                        for value in source { counts[Int((value >> shift) & digitMask)] += 1 }
+                        if counts[Int((source[0] >> shift) & digitMask)] == source.count { return false }
+                        var start = 0
+                        for index in counts.indices {
+                            let count = counts[index]
+                            counts[index] = start
+                            start += count
+                        }
+                        for value in source {
+                            let digit = Int((value >> shift) & digitMask)
+                            target[counts[digit]] = value
+                            counts[digit] += 1
+                        }
+                        return true
+                    }
+                }
+            }
+            if sorted { swap(&values, &buffer) }
+            shift += digitBits
+        }
     }
 
     /// The records that share a key with `record` and come after it, or before `firstNew` (the

@@ -171,7 +171,8 @@ struct Comparator {
     }
 
     /// Whether one name is a typo away from the other as spelt ("Іан" and "Іван", "Юій" and
-    /// "Yurii", which their folded keys put further apart) or from another form of the other
+    /// "Yurii", which their folded keys put further apart; given names only, the short ones,
+    /// where Jaro–Winkler forgives a slip least) or from another form of the other
     /// ("Александ" and "Олександр", "Сашк" and "Олександр"). Each name's own spelling is held
     /// against the other's alias forms, never forms against forms: two names that merely share a
     /// diminutive stay apart, as aliases do. Two names that are both written as forms of the
@@ -182,7 +183,7 @@ struct Comparator {
         let forms = names.isTableForm[kind.rawValue]
         let found =
             !(forms[Int(a)] && forms[Int(b)])
-            && (names.isSpeltOneTypoApart(a, b) || names.isTypo(of: a, fromFormsOf: b, kind)
+            && ((kind == .givenName && names.isSpeltOneTypoApart(a, b)) || names.isTypo(of: a, fromFormsOf: b, kind)
                 || names.isTypo(of: b, fromFormsOf: a, kind))
         cachedPairs[slot] = pair
         cachedSimilarities[slot] = found ? 1 : 0

@@ -14,7 +14,7 @@ public struct LinkageSettings: Sendable {
     /// Parallel workers; the machine's cores by default.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Random pairs drawn to learn how often two different people agree by chance.
-    public var randomPairs = 1_000_000
+    public var randomPairs = 500_000
 
     public init() {}
 }

@@ -81,6 +81,24 @@ struct BlockingTests {
     }
 }
 
+@Suite("Sorting block entries")
+struct RadixSortTests {
+    @Test("the radix sort orders as a comparison sort does, for hashes, for shared high bits and for few entries")
+    func sortsLikeSort() {
+        var random = SplitMix64(seed: 42)
+        for count in [0, 1, 5, 513, 10_000] {
+            var hashes = (0..<count).map { _ in random.next() }
+            // A partition: every entry shares its top bits, and records repeat.
+            var partition = (0..<count).map { _ in 0xAB00_0000_0000_0000 | random.next() % 5_000 }
+            let (expectedHashes, expectedPartition) = (hashes.sorted(), partition.sorted())
+            BlockIndex.radixSort(&hashes)
+            BlockIndex.radixSort(&partition)
+            #expect(hashes == expectedHashes)
+            #expect(partition == expectedPartition)
+        }
+    }
+}
+
 @Suite("Comparing names")
 struct NameComparisonTests {
     static let knowledge = MatchKnowledge(
