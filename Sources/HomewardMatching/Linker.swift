@@ -240,6 +240,22 @@ public struct Linker: Sendable {
             var right: [Int32] = []
             var patterns: [UInt32] = []
             var count: Int { left.count }
+
+            /// Gives back what appending reserved beyond the pairs: up to half of each array, and
+            /// at tens of millions of pairs the peak of the whole run.
+            mutating func trimCapacity() {
+                left = Self.exactly(left)
+                right = Self.exactly(right)
+                patterns = Self.exactly(patterns)
+            }
+
+            private static func exactly<Element: BitwiseCopyable>(_ array: [Element]) -> [Element] {
+                guard array.capacity > array.count + array.count / 16 else { return array }
+                return [Element](unsafeUninitializedCapacity: array.count) { buffer, initialized in
+                    _ = buffer.initialize(from: array)
+                    initialized = array.count
+                }
+            }
         }
 
         var parts: [Part] = []
@@ -278,6 +294,7 @@ public struct Linker: Sendable {
                             found.patterns.append(state.comparator.compare(left, right).pattern)
                         }
                     }
+                    found.trimCapacity()
                     return (number, found, state)
                 }
             }
