@@ -197,34 +197,33 @@ struct ClusterResolver: Sendable {
     ) {
         let across = likely.filter { !clustering.together($0.left, $0.right) }
         // For each record, each other cluster it may belong to: the odds of its likeliest record there.
-        var candidates: [UInt64: (odds: Double, record: Int32)] = [:]
+        // For each record, each other cluster it may belong to, by its likeliest record there:
+        // a handful per record.
+        var candidates: [Int32: [(cluster: Int32, odds: Double, record: Int32)]] = [:]
         func note(_ record: Int32, _ other: Int32, _ odds: Double) {
-            let key = UInt64(UInt32(record)) << 32 | UInt64(UInt32(clustering.cluster(of: other)))
-            if candidates[key].map({ odds > $0.odds }) ?? true { candidates[key] = (odds, other) }
+            let cluster = clustering.cluster(of: other)
+            var known = candidates[record, default: []]
+            if let position = known.firstIndex(where: { $0.cluster == cluster }) {
+                if odds > known[position].odds { known[position] = (cluster, odds, other) }
+            } else {
+                known.append((cluster, odds, other))
+            }
+            candidates[record] = known
         }
         for edge in across {
             let odds = Self.odds(edge.probability)
             note(edge.left, edge.right, odds)
             note(edge.right, edge.left, odds)
         }
-        var total: [Int32: Double] = [:]
-        var strongest: [Int32: [(cluster: Int32, odds: Double, record: Int32)]] = [:]
-        for (key, candidate) in candidates {
-            let record = Int32(truncatingIfNeeded: key >> 32)
-            total[record, default: 0] += candidate.odds
-            var top = strongest[record, default: []]
-            top.append((Int32(truncatingIfNeeded: key), candidate.odds, candidate.record))
-            top.sort { $0.odds != $1.odds ? $0.odds > $1.odds : $0.cluster < $1.cluster }
-            strongest[record] = Array(top.prefix(2))
-        }
-        // The pair as `record` sees it: its own odds against those of the record's other clusters.
+        // The pair as `record` sees it: its own odds against those of the record's other clusters
+        // together, and the likeliest of those.
         func reading(_ record: Int32, towards other: Int32, odds: Double) -> (
             probability: Double, rivals: Double, record: Int32, rival: Int32?
         ) {
             let cluster = clustering.cluster(of: other)
-            let own = candidates[UInt64(UInt32(record)) << 32 | UInt64(UInt32(cluster))]?.odds ?? odds
-            let rivals = max(0, total[record, default: 0] - own)
-            let rival = strongest[record]?.first { $0.cluster != cluster }?.record
+            let others = candidates[record, default: []].filter { $0.cluster != cluster }
+            let rivals = others.reduce(0) { $0 + $1.odds }
+            let rival = others.max { $0.odds != $1.odds ? $0.odds < $1.odds : $0.cluster > $1.cluster }?.record
             return (odds / (1 + rivals + odds), rivals, record, rival)
         }
         for edge in across {

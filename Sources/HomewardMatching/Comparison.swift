@@ -339,12 +339,9 @@ extension NameTable {
                 // Short names are a typo away from too many others.
                 guard own.count >= 3 else { continue }
                 for form in forms {
-                    let formBytes = UnsafeBufferPointer(
-                        rebasing: bytes[keys.bounds(of: form)])
-                    // One edit changes the length by one and the set of letters by two at most.
-                    guard abs(formBytes.count - own.count) <= 1,
-                        (keyLetters[Int(key)] ^ keyLetters[Int(form)]).nonzeroBitCount <= 2,
-                        Similarity.areWithinOneEdit(own, formBytes), !ownForms.contains(form)
+                    let formBytes = UnsafeBufferPointer(rebasing: bytes[keys.bounds(of: form)])
+                    guard Similarity.areWithinOneEdit(own, formBytes, keyLetters[Int(key)], keyLetters[Int(form)]),
+                        !ownForms.contains(form)
                     else { continue }
                     return true
                 }
@@ -363,12 +360,9 @@ extension NameTable {
                 let xBytes = UnsafeBufferPointer(rebasing: bytes[spellings.bounds(of: x)])
                 for y in bSpellings {
                     let yBytes = UnsafeBufferPointer(rebasing: bytes[spellings.bounds(of: y)])
-                    // One edit changes the length by one and the set of letters by two at most.
-                    guard abs(xBytes.count - yBytes.count) <= 1,
-                        (spellingLetters[Int(x)] ^ spellingLetters[Int(y)]).nonzeroBitCount <= 2,
-                        Similarity.areWithinOneEdit(xBytes, yBytes)
-                    else { continue }
-                    return true
+                    if Similarity.areWithinOneEdit(xBytes, yBytes, spellingLetters[Int(x)], spellingLetters[Int(y)]) {
+                        return true
+                    }
                 }
             }
             return false

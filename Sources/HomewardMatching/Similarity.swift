@@ -66,6 +66,14 @@ public enum Similarity {
         }
     }
 
+    /// `areWithinOneEdit`, first ruling out most pairs cheaply by their letter sets
+    /// (`letterSet`): one edit changes the length by one and the set of letters by two at most.
+    static func areWithinOneEdit(
+        _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ aLetters: UInt64, _ bLetters: UInt64
+    ) -> Bool {
+        abs(a.count - b.count) <= 1 && (aLetters ^ bLetters).nonzeroBitCount <= 2 && areWithinOneEdit(a, b)
+    }
+
     /// Whether two strings are at most one edit apart (an insertion, a deletion, a substitution
     /// or a swap of neighbours), in one pass.
     static func areWithinOneEdit(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {

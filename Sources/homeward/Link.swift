@@ -10,7 +10,8 @@ struct Link: AsyncParsableCommand {
             INPUT is a CSV file with a header naming the columns record_id, surname, given_name, patronymic, dob,
             place_of_birth, service_no and unit (any may be missing but record_id). A person_id column, if present,
             is never read. Writes OUT/pairs.csv (unique_id_l,unique_id_r,match_probability for every candidate pair
-            at or above the report floor) and OUT/clusters.csv (unique_id,cluster_id at the threshold).
+            at or above the report floor, and for the pairs never proposed that a record both share makes likely) and
+            OUT/clusters.csv (unique_id,cluster_id at the threshold).
             """
     )
 
