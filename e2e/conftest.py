@@ -16,7 +16,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -115,6 +115,33 @@ class Operator:
     def wait_until(self, condition, timeout=15):
         return WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
             lambda driver: condition())
+
+    def submit(self, css, timeout=60):
+        """Submits a form with its button and waits for the page that follows."""
+        button = self.find(css)
+        button.click()
+        self.wait_until_gone(button, timeout)
+
+    def wait_until_gone(self, element, timeout=60):
+        """Waits until the element's page has been replaced. Asked while the new page is arriving,
+        chromedriver sometimes answers "does not belong to the document" rather than "stale" (the
+        same news), and sometimes fails with an inspector error because the old page's context is
+        being torn down: that is no answer yet, so it is asked again."""
+        def gone(driver):
+            try:
+                element.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                message = error.msg or ""
+                if "does not belong to the document" in message:
+                    return True
+                if "inspector error" in message or "Cannot find context" in message:
+                    return False
+                raise
+
+        WebDriverWait(self.driver, timeout).until(gone)
 
     def search_and_open(self, query, name=None):
         """Types a query into the search box and opens the first result named `name` (or the first

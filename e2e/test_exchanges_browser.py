@@ -4,8 +4,7 @@ figures read before and after."""
 import re
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from conftest import SCREENSHOTS
 
@@ -17,13 +16,6 @@ def figures(operator):
     numbers = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
     assert len(numbers) == 3, text
     return tuple(numbers)
-
-
-def click_and_wait(operator, css, timeout=60):
-    """Submits a form with its button and waits for the page that follows."""
-    button = operator.find(css)
-    button.click()
-    WebDriverWait(operator.driver, timeout).until(expected_conditions.staleness_of(button))
 
 
 def test_a_negotiation_from_first_list_to_the_day(operator):
@@ -39,7 +31,7 @@ def test_a_negotiation_from_first_list_to_the_day(operator):
     Select(operator.find("#counterparty")).select_by_visible_text("Російська Федерація")
     Select(operator.find("#preset")).select_by_value("all-for-all")
     operator.find("#limit").send_keys("3")
-    click_and_wait(operator, "#create-exchange")
+    operator.submit("#create-exchange")
     assert operator.find("#exchange-title").text == "Обмін e2e"
     assert "at most 3 of ours" in operator.find("#exchange-formula").text
     exchange = operator.driver.current_url
@@ -51,17 +43,17 @@ def test_a_negotiation_from_first_list_to_the_day(operator):
     reasons = [row.find_elements(By.TAG_NAME, "td")[3].text for row in operator.all("#plan-returning tbody tr")]
     assert len(reasons) == 3 and all(reasons), reasons
     operator.driver.save_screenshot(str(SCREENSHOTS / "exchange-plan.png"))
-    click_and_wait(operator, "#adopt")
+    operator.submit("#adopt")
     ours_round1 = [row.text for row in operator.all("#list-ours tbody tr")]
     assert len(ours_round1) == 3 and len(operator.all("#list-theirs tbody tr")) == 3
 
     # Round 2: the counterparty strikes one of ours and we add another held man.
-    click_and_wait(operator, "#open-round")
+    operator.submit("#open-round")
     assert operator.find("#exchange-round").text == "2"
     operator.find("#edit-ours").click()
     operator.wait_for("#list-form")
     operator.find("#q").send_keys("Коваленко")
-    click_and_wait(operator, "#find")
+    operator.submit("#find")
     found = operator.all("#found input[type=checkbox]")
     assert found, "no held Коваленко in the demo register"
     found[0].click()
@@ -69,14 +61,14 @@ def test_a_negotiation_from_first_list_to_the_day(operator):
     current[-1].click()
     Select(operator.find("#proposedBy")).select_by_value("them")
     operator.find("#note").send_keys("Контрпропозиція посередника")
-    click_and_wait(operator, "#save-list")
+    operator.submit("#save-list")
     history = operator.find("#exchange-history").text
     assert "Round 2: Our people we ask for, version 2 by the counterparty: 3 persons" in history
     assert "+ " in history and "− " in history
     assert "Контрпропозиція посередника" in history
 
     # Agreed, the lists freeze.
-    click_and_wait(operator, "#agree")
+    operator.submit("#agree")
     assert operator.find("#exchange-state").text == "Agreed"
     assert not operator.all("#edit-ours")
 
@@ -89,7 +81,7 @@ def test_a_negotiation_from_first_list_to_the_day(operator):
         choice = "refused" if index == len(rows) - 1 else "handed-over"
         row.find_element(By.CSS_SELECTOR, f"input[value='{choice}']").click()
     rows[-1].find_element(By.CSS_SELECTOR, "input[type=text]").send_keys("Відмовився від репатріації (ст. 109)")
-    click_and_wait(operator, "#close-exchange")
+    operator.submit("#close-exchange")
     assert operator.driver.current_url == exchange
     assert operator.find("#exchange-state").text == "Completed"
     assert operator.find("#exchange-tally").text == "Returned 3; handed over 2; refused 1; not handed over 0."

@@ -16,9 +16,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from conftest import ROOT, SCREENSHOTS
 
@@ -54,30 +54,6 @@ def t(operator, key, **values):
 def t_prefix(operator, key):
     """The part of a locale's string before its first placeholder."""
     return t(operator, key).split("{")[0]
-
-
-def click_and_wait(operator, css, timeout=60):
-    """Submits a form with its button and waits for the page that follows."""
-    button = operator.find(css)
-    button.click()
-    wait_until_gone(operator, button, timeout)
-
-
-def wait_until_gone(operator, element, timeout=60):
-    """Waits until the element's page has been replaced. Asked while the new page is arriving,
-    chromedriver sometimes answers "does not belong to the document" rather than "stale": the same news."""
-    def gone(driver):
-        try:
-            element.is_enabled()
-            return False
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as error:
-            if "does not belong to the document" in (error.msg or ""):
-                return True
-            raise
-
-    WebDriverWait(operator.driver, timeout).until(gone)
 
 
 def response_status(operator):
@@ -181,7 +157,7 @@ def file_inquiry(operator, sought, applicant, documents=(), story=None):
     operator.open("/inquiries/new")
     assert not operator.all("#signed-in-as")
     fill_inquiry(operator, sought, applicant, documents, story)
-    click_and_wait(operator, "#file-inquiry")
+    operator.submit("#file-inquiry")
     code = operator.wait_for("#case-code").text
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]", code), code
     return code
@@ -198,7 +174,7 @@ def check_status(operator, code, born):
     operator.find("#caseCode").send_keys(code)
     operator.find("#dateOfBirth").send_keys(born)
     STATUS_CHECKS.append(code)
-    click_and_wait(operator, "#check-status")
+    operator.submit("#check-status")
     return response_status(operator)
 
 
@@ -245,7 +221,7 @@ def test_a_mother_asks_a_liaison_links_the_status_changes_and_she_is_told(operat
     her_language = operator.find("html").get_attribute("lang")
     assert not operator.find("#website").is_displayed()
     fill_inquiry(operator, son, mother, [fake], story=HOSTILE_STORY)
-    click_and_wait(operator, "#file-inquiry")
+    operator.submit("#file-inquiry")
     assert response_status(operator) == 422
     assert_no_alert(operator)
     assert fake.name in operator.find("#documents-error").text
@@ -257,7 +233,7 @@ def test_a_mother_asks_a_liaison_links_the_status_changes_and_she_is_told(operat
 
     # With the real certificate the inquiry is filed, and she is given her case code.
     attach(operator, [real])
-    click_and_wait(operator, "#file-inquiry")
+    operator.submit("#file-inquiry")
     code = operator.wait_for("#case-code").text
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]", code), code
     assert_no_alert(operator)
@@ -298,7 +274,7 @@ def test_a_mother_asks_a_liaison_links_the_status_changes_and_she_is_told(operat
     operator.driver.save_screenshot(str(SCREENSHOTS / "inquiry-candidates.png"))
     assert operator.find("#level-owed").text == t(operator, "answer_level_not-in-register")
     candidate.click()
-    click_and_wait(operator, "#link")
+    operator.submit("#link")
     linked = operator.wait_for("#linked-person")
     assert son["name"] in linked.text
     assert linked.find_element(By.TAG_NAME, "a").get_attribute("href").endswith(son["path"])
@@ -319,7 +295,7 @@ def test_a_mother_asks_a_liaison_links_the_status_changes_and_she_is_told(operat
     yesterday = datetime.datetime.now(datetime.timezone.utc).date() - datetime.timedelta(days=1)
     operator.find("#date").send_keys(yesterday.isoformat())
     operator.find("#note").send_keys("ICRC confirmation, e2e")
-    click_and_wait(operator, "#save")
+    operator.submit("#save")
     assert operator.wait_for("#person-name").text == son["name"]
     assert operator.find("#person-status").text == t(operator, "status_captivity-confirmed")
     operator.sign_out()
@@ -348,7 +324,7 @@ def test_a_mother_asks_a_liaison_links_the_status_changes_and_she_is_told(operat
         Select(message.find_element(By.CSS_SELECTOR, "select[name=via]")).select_by_value("telephone")
         button = message.find_element(By.CSS_SELECTOR, "form.mark-sent button")
         button.click()
-        wait_until_gone(operator, button)
+        operator.wait_until_gone(button)
         assert operator.driver.current_url == operator.base + "/outbox"
         assert not operator.all("#outbox-error")
         left = messages_about(operator, code)
@@ -431,7 +407,7 @@ def test_forged_and_robot_posts_file_nothing(operator, server):
         operator, {"surname": "Роботенко", "givenNames": "Бот"},
         {"surname": "Роботенко", "givenNames": "Бот", "born": "1970-01-01"})
     operator.driver.execute_script("document.getElementById('website').value = 'https://spam.example'")
-    click_and_wait(operator, "#file-inquiry")
+    operator.submit("#file-inquiry")
     assert operator.find("h1").text == t(operator, "inquiry_filed_title")
     assert not operator.all("#case-code")
 

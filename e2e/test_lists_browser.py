@@ -6,8 +6,7 @@ import tempfile
 
 import openpyxl
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from conftest import SCREENSHOTS
 
@@ -53,9 +52,7 @@ def test_an_xlsx_list_is_previewed_corrected_and_imported_once(operator):
     place = Select(operator.find("select[name='column_5']"))
     assert place.first_selected_option.get_attribute("value") == "event-place"
     Select(operator.find("select[name='column_3']")).select_by_value("ignore")
-    before = operator.find("#adjust-form")
-    operator.find("#read-again").click()
-    WebDriverWait(operator.driver, 300).until(expected_conditions.staleness_of(before))
+    operator.submit("#read-again", timeout=300)
     operator.wait_for("#commit", timeout=300)
     assert Select(operator.find("select[name='column_3']")).first_selected_option.get_attribute("value") == "ignore"
     operator.find("#commit").click()

@@ -81,7 +81,7 @@ def test_linked_inquiries_are_emailed_and_the_rest_wait_for_staff(smtp):
             code = re.search(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]", message["Subject"]).group(0)
             assert message["Subject"] == f"Ваш запит {code}: новини від бюро"
             body = message.get_content()
-            assert f"https://homeward.example/inquiries/status" in body
+            assert "https://homeward.example/inquiries/status" in body
             assert "Шановні" in body
             # No source and no place: only the level and how to check it.
             assert "Список" not in body and "Авдіївка" not in body
