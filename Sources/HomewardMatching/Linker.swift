@@ -89,9 +89,13 @@ public struct Linker: Sendable {
         self.settings = settings
     }
 
-    /// Deduplicates one list or register against itself.
-    public func deduplicate(_ inputs: [MatchInput], progress: @Sendable (String) -> Void = { _ in }) async -> LinkageResult {
-        await link(inputs, firstNew: 0, progress: progress)
+    /// Deduplicates one list or register against itself. The inputs are let go once prepared:
+    /// at a million records their text is a few hundred megabytes no later step reads, so a
+    /// caller that passes them with `consume` keeps the peak lower.
+    public func deduplicate(
+        _ inputs: consuming [MatchInput], progress: @Sendable (String) -> Void = { _ in }
+    ) async -> LinkageResult {
+        await link(consume inputs, firstNew: 0, progress: progress)
     }
 
     /// Links a new list against a register already deduplicated: pairs of a new record with a
@@ -99,15 +103,22 @@ public struct Linker: Sendable {
     /// records are numbered register first, then the list; clusters join register records only
     /// through new ones.
     public func link(
-        _ list: [MatchInput], against register: [MatchInput], progress: @Sendable (String) -> Void = { _ in }
+        _ list: consuming [MatchInput], against register: consuming [MatchInput],
+        progress: @Sendable (String) -> Void = { _ in }
     ) async -> LinkageResult {
-        await link(register + list, firstNew: register.count, progress: progress)
+        let firstNew = register.count
+        var inputs = consume register
+        inputs.append(contentsOf: consume list)
+        return await link(consume inputs, firstNew: firstNew, progress: progress)
     }
 
     /// Links `inputs`, comparing only pairs with at least one record from `firstNew` on.
-    private func link(_ inputs: [MatchInput], firstNew: Int, progress: @Sendable (String) -> Void) async -> LinkageResult {
+    private func link(
+        _ inputs: consuming [MatchInput], firstNew: Int, progress: @Sendable (String) -> Void
+    ) async -> LinkageResult {
         progress("preparing \(inputs.count) records")
-        let records = await PreparedRecords(inputs, knowledge: knowledge, workers: settings.workers)
+        // Handed over, so that the inputs are let go as soon as they are prepared.
+        let records = await PreparedRecords(consume inputs, knowledge: knowledge, workers: settings.workers)
         progress("blocking and comparing candidate pairs")
         // The index lives only for the comparisons.
         let compared = await compareCandidates(

@@ -63,28 +63,34 @@ struct Link: AsyncParsableCommand {
         }
         let register = try against.map { try readFile($0, progress: progress) } ?? []
         let list = try readFile(input, progress: progress)
-        // Records are numbered register first, then the list; ids must be unique across both.
-        let inputs = register + list
         if let against {
             let registerIDs = Set(register.map(\.id))
             if let shared = list.first(where: { registerIDs.contains($0.id) }) {
                 throw CommandFailure("record_id '\(shared.id)' is in both \(against) and \(input)")
             }
         }
+        // Records are numbered register first, then the list. After linking only their ids are
+        // needed, and the records --explain names: the rest is let go while the linker works.
+        let ids = register.map(\.id) + list.map(\.id)
+        let explained = try explain.map { try explanationRecords($0, register: register, list: list) }
+        let queried = measureQueries > 0 ? register + list : []
         var settings = LinkageSettings()
         settings.threshold = threshold
         settings.reportFloor = reportFloor
         settings.maxBlockSize = maxBlockSize
         let linker = Linker(knowledge: MatchKnowledge.standard, settings: settings)
-        let result =
-            against == nil
-            ? await linker.deduplicate(list, progress: progress) : await linker.link(list, against: register, progress: progress)
+        let result: LinkageResult
+        if against == nil {
+            result = await linker.deduplicate(consume list, progress: progress)
+        } else {
+            result = await linker.link(consume list, against: consume register, progress: progress)
+        }
 
         if showModel { FileHandle.standardError.write(Data((result.model.summary + "\n").utf8)) }
         if measureQueries > 0 {
-            await measureIncremental(inputs: inputs, linker: linker, model: result.model, progress: progress)
+            await measureIncremental(inputs: queried, linker: linker, model: result.model, progress: progress)
         }
-        for request in explain { try printExplanation(request, inputs: inputs, linker: linker, result: result) }
+        for records in explained { printExplanation(records, ids: ids, linker: linker, result: result) }
         progress("writing \(out)")
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -92,11 +98,11 @@ struct Link: AsyncParsableCommand {
             throw CommandFailure("cannot create \(out): \(error.localizedDescription)")
         }
         do {
-            try await writePairs(result, inputs: inputs, path: (out as NSString).appendingPathComponent("pairs.csv"))
+            try await writePairs(result, ids: ids, path: (out as NSString).appendingPathComponent("pairs.csv"))
             var clusters = try CSVWriter(path: (out as NSString).appendingPathComponent("clusters.csv"))
             try clusters.writeRow(["unique_id", "cluster_id"])
             for (index, root) in result.clusters.enumerated() {
-                try clusters.writeRow([inputs[index].id, inputs[Int(root)].id])
+                try clusters.writeRow([ids[index], ids[Int(root)]])
             }
             try clusters.close()
         } catch {
@@ -104,7 +110,7 @@ struct Link: AsyncParsableCommand {
         }
         let clusterCount = Set(result.clusters).count
         progress(
-            "done: \(inputs.count) records, \(result.candidatePairs) candidate pairs, \(result.reportedPairs) reported, "
+            "done: \(ids.count) records, \(result.candidatePairs) candidate pairs, \(result.reportedPairs) reported, "
                 + "\(clusterCount) clusters (\(result.refusedJoins) joins refused), \(result.inferredPairs) pairs inferred "
                 + "through a shared record, \(result.pairsForReview) pairs for review; model: λ=\(String(format: "%.4f", result.model.lambda)) after "
                 + "\(result.model.emIterations) EM iterations"
@@ -144,7 +150,7 @@ struct Link: AsyncParsableCommand {
     /// Writes pairs.csv, tens of millions of rows at a million records: each id is encoded for
     /// CSV once, probabilities are formatted with integer arithmetic, batches are formatted on
     /// every core and written in their order.
-    func writePairs(_ result: LinkageResult, inputs: [MatchInput], path: String) async throws {
+    func writePairs(_ result: LinkageResult, ids: [String], path: String) async throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
             throw CommandFailure("cannot create \(path)")
         }
@@ -152,12 +158,12 @@ struct Link: AsyncParsableCommand {
         // Every id encoded once, end to end in one buffer.
         var idBytes: [UInt8] = []
         var idEnds: [Int] = []
-        idEnds.reserveCapacity(inputs.count)
-        for input in inputs {
-            idBytes.append(contentsOf: CSVWriter.bytes(for: [[input.id]]).dropLast())
+        idEnds.reserveCapacity(ids.count)
+        for id in ids {
+            idBytes.append(contentsOf: CSVWriter.bytes(for: [[id]]).dropLast())
             idEnds.append(idBytes.count)
         }
-        let ids = (idBytes, idEnds)
+        let encodedIDs = (idBytes, idEnds)
         try file.write(contentsOf: Array("unique_id_l,unique_id_r,match_probability\n".utf8))
         let batches = result.batches
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
@@ -167,7 +173,7 @@ struct Link: AsyncParsableCommand {
             func submit() {
                 let number = next
                 next += 1
-                group.addTask { (number, Self.format(batches[number], ids: ids)) }
+                group.addTask { (number, Self.format(batches[number], ids: encodedIDs)) }
             }
             // A few batches in flight: enough for every core, not so many that they pile up in memory.
             while next < min(ProcessInfo.processInfo.activeProcessorCount * 2, batches.count) { submit() }
@@ -212,22 +218,32 @@ struct Link: AsyncParsableCommand {
         return buffer
     }
 
-    func printExplanation(_ request: String, inputs: [MatchInput], linker: Linker, result: LinkageResult) throws {
+    /// The two records an `--explain ID1,ID2` request names, with their numbers in the linkage.
+    struct ExplanationRecords {
+        var first: MatchInput
+        var second: MatchInput
+        var positions: (Int, Int)
+    }
+
+    func explanationRecords(_ request: String, register: [MatchInput], list: [MatchInput]) throws -> ExplanationRecords {
         let ids = request.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard ids.count == 2 else {
             throw CommandFailure("--explain takes two record ids separated by a comma, not '\(request)'")
         }
-        let positions = try ids.map { id in
-            guard let position = inputs.firstIndex(where: { $0.id == id }) else {
-                throw CommandFailure("--explain: no record \(id) in \(input)")
-            }
-            return position
+        let found = try ids.map { id in
+            if let position = register.firstIndex(where: { $0.id == id }) { return (register[position], position) }
+            if let position = list.firstIndex(where: { $0.id == id }) { return (list[position], register.count + position) }
+            throw CommandFailure("--explain: no record \(id) in \(against.map { "\($0) or " } ?? "")\(input)")
         }
-        let explanation = linker.explain(inputs[positions[0]], inputs[positions[1]], model: result.model)
+        return ExplanationRecords(first: found[0].0, second: found[1].0, positions: (found[0].1, found[1].1))
+    }
+
+    func printExplanation(_ records: ExplanationRecords, ids: [String], linker: Linker, result: LinkageResult) {
+        let explanation = linker.explain(records.first, records.second, model: result.model)
         func row(_ name: String, _ weight: Double, _ rest: String) -> String {
             "  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: "%+7.2f", weight) + "  " + rest
         }
-        var lines = ["records \(ids[0]) and \(ids[1]):", row("prior", explanation.prior, "")]
+        var lines = ["records \(records.first.id) and \(records.second.id):", row("prior", explanation.prior, "")]
         for contribution in explanation.contributions {
             let bar = String(
                 repeating: contribution.weight >= 0 ? "+" : "-", count: min(Int(abs(contribution.weight).rounded()), 30))
@@ -235,19 +251,19 @@ struct Link: AsyncParsableCommand {
         }
         if let limit = explanation.limit { lines.append(row("limit", MatchModel.limitWeight, limit)) }
         lines.append(row("total", explanation.weight, String(format: "probability %.6f", explanation.probability)))
-        if let revision = result.revision(positions[0], positions[1]) {
+        if let revision = result.revision(records.positions.0, records.positions.1) {
             let revised = String(format: "read with the other pairs: probability %.6f, ", revision.revised)
             let why =
                 switch revision.reason {
                 case .sharedRecord(let shared):
                     (revision.scored == nil ? "never compared, but " : "") + "both are very likely the person of record "
-                        + inputs[Int(shared)].id
+                        + ids[Int(shared)]
                 case .rival(let record, let candidate, let odds):
-                    "record \(inputs[Int(record)].id) may rather be the person of record \(inputs[Int(candidate)].id) "
+                    "record \(ids[Int(record)]) may rather be the person of record \(ids[Int(candidate)]) "
                         + "(odds of all its other candidates " + String(format: "%.2f", odds) + ")"
                 case .keptApart(let first, let second):
-                    "held below the threshold: their clusters hold records \(inputs[Int(first)].id) and "
-                        + "\(inputs[Int(second)].id), scored as two people"
+                    "held below the threshold: their clusters hold records \(ids[Int(first)]) and "
+                        + "\(ids[Int(second)]), scored as two people"
                 }
             lines.append("  " + revised + why)
         }
