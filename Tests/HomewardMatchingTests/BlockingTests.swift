@@ -81,6 +81,38 @@ struct BlockingTests {
     }
 }
 
+@Suite("The order of comparing")
+struct ComparingOrderTests {
+    @Test("records are compared by surname, spellings of one name together, each record once")
+    func namesakesTogether() async {
+        let inputs =
+            LinkerTests.register() + [
+                MatchInput(id: "x1", surname: "Гордієнко", givenName: "Олександр"),
+                MatchInput(id: "x2", surname: "Hordiienko", givenName: "Oleksandr"),
+                MatchInput(id: "x3", surname: "Гордієнко", givenName: "Микола"),
+            ]
+        let records = await PreparedRecords(inputs, knowledge: LinkerTests.knowledge, workers: 2)
+        let order = Linker.neighboursTogether(records, from: 2)
+        #expect(order.map(Int.init).sorted() == Array(2..<inputs.count))
+        let family = order.enumerated().filter { inputs[Int($0.element)].id.hasPrefix("x") }.map(\.offset)
+        #expect(family.count == 3 && family.last! - family.first! == 2)
+    }
+
+    @Test("the pairs compared do not depend on the order of the list, and each is compared once")
+    func orderOfTheList() async {
+        let inputs = LinkerTests.register()
+        let linker = Linker(knowledge: LinkerTests.knowledge)
+        func pairs(_ inputs: [MatchInput]) async -> [Set<String>] {
+            await linker.deduplicate(inputs).pairs.map { Set([inputs[Int($0.left)].id, inputs[Int($0.right)].id]) }
+        }
+        let forwards = await pairs(inputs)
+        let backwards = await pairs(inputs.reversed())
+        #expect(forwards.count > inputs.count)
+        #expect(Set(forwards).count == forwards.count && Set(backwards).count == backwards.count)
+        #expect(Set(forwards) == Set(backwards))
+    }
+}
+
 @Suite("Sorting block entries")
 struct RadixSortTests {
     @Test("the radix sort orders as a comparison sort does, for hashes, for shared high bits and for few entries")
