@@ -89,21 +89,24 @@ struct LevelVector: Hashable, Sendable {
     func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 }
 
-/// Compares prepared records field by field. One per worker: it remembers the similarity of
-/// name pairs it has met, because a register repeats its names endlessly.
+/// Compares prepared records field by field. One per worker: it remembers what it found about
+/// pairs of names, because a register repeats its names endlessly.
 struct Comparator {
     let records: PreparedRecords
-    private var cachedPairs: [UInt64]
-    private var cachedSimilarities: [Float]
-    private let cacheBits: Int
+    /// Similarities of surnames (and of names across fields). Two different people's surnames
+    /// seldom meet twice, so they have a table of their own and do not push out the levels below.
+    private var similarities: PairMemory
+    /// Levels of two different given names, patronymics or places: a few thousand names each,
+    /// met over and over, so one look-up stands for the similarity, the alias groups and the typo
+    /// tests together.
+    private var levels: PairMemory
 
-    /// - Parameter cacheBits: the remembered name pairs, as a power of two; a comparator for one
-    ///   record's few candidates needs few.
-    init(_ records: PreparedRecords, cacheBits: Int = 18) {
+    /// - Parameter memoryBits: the pairs remembered in each table, as a power of two; a
+    ///   comparator for one record's few candidates needs few.
+    init(_ records: PreparedRecords, memoryBits: Int = 18) {
         self.records = records
-        self.cacheBits = cacheBits
-        cachedPairs = [UInt64](repeating: .max, count: 1 << cacheBits)
-        cachedSimilarities = [Float](repeating: 0, count: 1 << cacheBits)
+        similarities = PairMemory(bits: memoryBits)
+        levels = PairMemory(bits: memoryBits)
     }
 
     private var names: NameTable { records.names }
@@ -162,11 +165,10 @@ struct Comparator {
     /// The best Jaro–Winkler similarity between any key of one name and any key of the other.
     mutating func similarity(_ a: Int32, _ b: Int32) -> Float {
         if a == b { return 1 }
-        let (pair, slot) = cacheSlot(a, b, question: 0)
-        if cachedPairs[slot] == pair { return cachedSimilarities[slot] }
+        let (pair, slot) = similarities.slot(a, b)
+        if let known = similarities.answer(at: slot, for: pair) { return Float(bitPattern: known) }
         let best = names.bestSimilarity(a, b)
-        cachedPairs[slot] = pair
-        cachedSimilarities[slot] = best
+        similarities.remember(best.bitPattern, for: pair, at: slot)
         return best
     }
 
@@ -177,25 +179,11 @@ struct Comparator {
     /// against the other's alias forms, never forms against forms: two names that merely share a
     /// diminutive stay apart, as aliases do. Two names that are both written as forms of the
     /// table are two names, however close: Іван and Ян, Олег and Олесь.
-    mutating func isTypoOfAlias(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
-        let (pair, slot) = cacheSlot(a, b, question: kind.rawValue + 1)
-        if cachedPairs[slot] == pair { return cachedSimilarities[slot] == 1 }
+    func isTypoOfAlias(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
         let forms = names.isTableForm[kind.rawValue]
-        let found =
-            !(forms[Int(a)] && forms[Int(b)])
+        return !(forms[Int(a)] && forms[Int(b)])
             && ((kind == .givenName && names.isSpeltOneTypoApart(a, b)) || names.isTypo(of: a, fromFormsOf: b, kind)
                 || names.isTypo(of: b, fromFormsOf: a, kind))
-        cachedPairs[slot] = pair
-        cachedSimilarities[slot] = found ? 1 : 0
-        return found
-    }
-
-    /// Where the answer to a question about two names is remembered: the unordered pair and the
-    /// question (similarity 0, alias typos by kind 1–3) packed in one word, and its slot.
-    private func cacheSlot(_ a: Int32, _ b: Int32, question: Int) -> (pair: UInt64, slot: Int) {
-        let (low, high) = a < b ? (UInt64(UInt32(a)), UInt64(UInt32(b))) : (UInt64(UInt32(b)), UInt64(UInt32(a)))
-        let pair = UInt64(question) << 62 | low << 31 | high
-        return (pair, Int(truncatingIfNeeded: (pair &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - cacheBits)))
     }
 
     func sharesGroup(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> Bool {
@@ -225,7 +213,28 @@ struct Comparator {
 
     mutating func givenName(_ a: Int32, _ b: Int32) -> UInt8 {
         guard a != 0, b != 0 else { return 0 }
-        let similarity = similarity(a, b)
+        if a == b { return 1 }
+        return level(a, b, .givenName)
+    }
+
+    /// Levels of a name the alias tables know (a patronymic, a place): same, alias, similar, different.
+    mutating func aliasedName(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> UInt8 {
+        guard a != 0, b != 0 else { return 0 }
+        if a == b { return 1 }
+        return level(a, b, kind)
+    }
+
+    /// The level of two different names of a field the alias tables know, remembered.
+    private mutating func level(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> UInt8 {
+        let (pair, slot) = levels.slot(a, b, question: kind.rawValue)
+        if let known = levels.answer(at: slot, for: pair) { return UInt8(known) }
+        let level = kind == .givenName ? givenNameLevel(a, b) : aliasedNameLevel(a, b, kind)
+        levels.remember(UInt32(level), for: pair, at: slot)
+        return level
+    }
+
+    private func givenNameLevel(_ a: Int32, _ b: Int32) -> UInt8 {
+        let similarity = names.bestSimilarity(a, b)
         if similarity == 1 { return 1 }
         if sharesGroup(a, b, .givenName) { return 2 }
         if similarity >= 0.90 || isTypoOfAlias(a, b, .givenName) { return 3 }
@@ -236,10 +245,8 @@ struct Comparator {
         return known[Int(a)].isEmpty || known[Int(b)].isEmpty ? 5 : 6
     }
 
-    /// Levels of a name the alias tables know (a patronymic, a place): same, alias, similar, different.
-    mutating func aliasedName(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> UInt8 {
-        guard a != 0, b != 0 else { return 0 }
-        let similarity = similarity(a, b)
+    private func aliasedNameLevel(_ a: Int32, _ b: Int32, _ kind: AliasKind) -> UInt8 {
+        let similarity = names.bestSimilarity(a, b)
         if similarity == 1 { return 1 }
         if sharesGroup(a, b, kind) { return 2 }
         if similarity >= 0.88 || isTypoOfAlias(a, b, kind) { return 3 }
@@ -290,6 +297,37 @@ struct Comparator {
     static func unit(_ a: Int32, _ b: Int32) -> UInt8 {
         guard a != 0, b != 0 else { return 0 }
         return a == b ? 1 : 2
+    }
+}
+
+/// Answers about pairs of names in a table of fixed size, where a newer answer takes the place of
+/// an older one: the unordered pair and the question are packed in one word, which is checked
+/// before an answer is believed.
+struct PairMemory {
+    private var pairs: [UInt64]
+    private var answers: [UInt32]
+    private let bits: Int
+
+    /// Names are numbered below 2^30, far beyond the names of the most records an index holds.
+    private static let nameBits: UInt64 = 30
+
+    init(bits: Int) {
+        self.bits = bits
+        pairs = [UInt64](repeating: .max, count: 1 << bits)
+        answers = [UInt32](repeating: 0, count: 1 << bits)
+    }
+
+    func slot(_ a: Int32, _ b: Int32, question: Int = 0) -> (pair: UInt64, slot: Int) {
+        let (low, high) = a < b ? (UInt64(UInt32(a)), UInt64(UInt32(b))) : (UInt64(UInt32(b)), UInt64(UInt32(a)))
+        let pair = UInt64(question) << (2 * Self.nameBits) | low << Self.nameBits | high
+        return (pair, Int(truncatingIfNeeded: (pair &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits)))
+    }
+
+    func answer(at slot: Int, for pair: UInt64) -> UInt32? { pairs[slot] == pair ? answers[slot] : nil }
+
+    mutating func remember(_ answer: UInt32, for pair: UInt64, at slot: Int) {
+        pairs[slot] = pair
+        answers[slot] = answer
     }
 }
 

@@ -27,7 +27,7 @@ public struct LinkIndex: Sendable {
         let record = records.prepare(input, knowledge: knowledge)
         var candidates: [Int32] = []
         blocks.candidates(of: record, in: records, into: &candidates)
-        var comparator = Comparator(records, cacheBits: 6)
+        var comparator = Comparator(records, memoryBits: 6)
         var found: [Match] = []
         for candidate in candidates {
             let other = records[Int(candidate)]
