@@ -334,13 +334,17 @@ struct PairMemory {
 extension NameTable {
     /// The best Jaro–Winkler similarity between any key of one name and any key of the other.
     func bestSimilarity(_ a: Int32, _ b: Int32) -> Float {
+        if let bound = nameLetters[Int(a)].boundBelowFourFifths(with: nameLetters[Int(b)]) {
+            return Self.asBound(bound)
+        }
         let aKeys = nameKeys.bounds(of: a)
         let bKeys = nameKeys.bounds(of: b)
         for x in aKeys {
             for y in bKeys where nameKeys.values[x] == nameKeys.values[y] { return 1 }
         }
         return keys.values.withUnsafeBufferPointer { bytes in
-            var best = 0.0
+            var bestExact: Float = 0
+            var bestBound: Float = 0
             for x in aKeys {
                 let xKey = Int(nameKeys.values[x])
                 let xBytes = UnsafeBufferPointer(rebasing: bytes[keys.bounds(of: xKey)])
@@ -348,15 +352,23 @@ extension NameTable {
                     let yKey = Int(nameKeys.values[y])
                     let yBytes = UnsafeBufferPointer(rebasing: bytes[keys.bounds(of: yKey)])
                     let bound = Similarity.jaroWinklerBound(xBytes, yBytes, keyLetters[xKey], keyLetters[yKey])
-                    if bound < Self.lowestSimilarityThatMatters {
-                        best = max(best, bound)
+                    // A bound that is 0.8 but for rounding may be tight: only the exact value tells.
+                    if bound < Self.lowestSimilarityThatMatters - 1e-9 {
+                        bestBound = max(bestBound, Self.asBound(bound))
                     } else {
-                        best = max(best, Similarity.jaroWinkler(xBytes, yBytes))
+                        bestExact = max(bestExact, Float(Similarity.jaroWinkler(xBytes, yBytes)))
                     }
                 }
             }
-            return Float(best)
+            return max(bestExact, bestBound)
         }
+    }
+
+    /// A bound below 0.8 as a `Float` still below 0.8. Rounded to the nearest `Float`, a bound of
+    /// 0.8 computed a hair under it became 0.8 itself, and two names with little alike (Кряковцев
+    /// and Kolbasova, similarity 0.55) read as a typo apart.
+    private static func asBound(_ bound: Double) -> Float {
+        min(Float(bound), Float(lowestSimilarityThatMatters).nextDown)
     }
 
     /// No comparison distinguishes similarities below this; under it `bestSimilarity` may return

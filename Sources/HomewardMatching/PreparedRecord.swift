@@ -197,6 +197,9 @@ struct NameTable: Sendable {
     private(set) var spellingLetters: [UInt64] = []
     /// For each kind of alias table, whether each name is written as one of its forms.
     private(set) var isTableForm = AliasKind.allCases.map { _ in [false] }
+    /// Each name's letters over all its keys, in one cache line: a bound on the similarity of two
+    /// names without reading their keys (`NameLetters`).
+    private(set) var nameLetters: [NameLetters] = [NameLetters(keys: [])]
     private var nameNumbers: [String: Int32] = ["": 0]
 
     init() {
@@ -264,6 +267,7 @@ struct NameTable: Sendable {
     private mutating func add(_ name: ReducedName) {
         let numbers = name.keys.map { keyNumber($0) }
         nameKeys.append(numbers)
+        nameLetters.append(NameLetters(keys: name.keys))
         nameSpellings.append(
             name.spellings.map { spelling in
                 spellings.append(spelling)
@@ -293,6 +297,63 @@ struct NameTable: Sendable {
     /// The bytes of a name's first key, its spelling as blocking and frequencies see it.
     func firstKey(of name: Int32) -> [UInt8]? {
         nameKeys[Int(name)].first.map { Array(keys[Int($0)]) }
+    }
+}
+
+/// How often each letter occurs in a name's keys (the most in any one key), and its shortest key.
+///
+/// However the keys of two names are paired, no more letters can match than the two have in
+/// common letter by letter, and no key is shorter than the shortest. That bounds Jaro, and so
+/// Jaro–Winkler, for every pair of keys at once: most pairs of different surnames are told apart
+/// from one small read per name, without their keys. Letters are told by their low six bits; two
+/// letters that share them only loosen the bound.
+struct NameLetters: Sendable {
+    /// `atLeast[k]` holds the letters that occur more than k times in some key, so that the letters
+    /// two names have in common, counted letter by letter, are the common bits of each level.
+    private var atLeast: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var shortest: UInt8 = 0
+    /// Whether a letter occurs more often than the levels count, or a key is too long to note:
+    /// then there is no bound.
+    private var isCounted = true
+
+    init(keys: [[UInt8]]) {
+        guard let shortest = keys.map(\.count).min() else { return }
+        self.shortest = UInt8(min(shortest, Int(UInt8.max)))
+        isCounted = shortest <= Int(UInt8.max)
+        for key in keys {
+            var seen: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            for letter in key {
+                let bit: UInt64 = 1 << UInt64(letter & 63)
+                if seen.0 & bit == 0 {
+                    seen.0 |= bit
+                } else if seen.1 & bit == 0 {
+                    seen.1 |= bit
+                } else if seen.2 & bit == 0 {
+                    seen.2 |= bit
+                } else if seen.3 & bit == 0 {
+                    seen.3 |= bit
+                } else {
+                    isCounted = false
+                }
+            }
+            atLeast = (atLeast.0 | seen.0, atLeast.1 | seen.1, atLeast.2 | seen.2, atLeast.3 | seen.3)
+        }
+    }
+
+    /// A bound of the Jaro–Winkler similarity of every pair of the two names' keys when it is
+    /// below 0.8; nil when some pair might reach 0.8. With m letters in common and keys of at
+    /// least `a` and `b` letters, Jaro is at most (m/a + m/b + 1) / 3, and the common prefix adds
+    /// at most 0.4 of what is left: under 0.8 exactly when m/a + m/b < 1, decided in integers.
+    func boundBelowFourFifths(with other: NameLetters) -> Double? {
+        guard isCounted, other.isCounted, shortest > 0, other.shortest > 0 else { return nil }
+        let a = Int(shortest)
+        let b = Int(other.shortest)
+        let matches =
+            (atLeast.0 & other.atLeast.0).nonzeroBitCount + (atLeast.1 & other.atLeast.1).nonzeroBitCount
+            + (atLeast.2 & other.atLeast.2).nonzeroBitCount + (atLeast.3 & other.atLeast.3).nonzeroBitCount
+        guard matches * (a + b) < a * b else { return nil }
+        let jaro = (Double(matches) / Double(a) + Double(matches) / Double(b) + 1) / 3
+        return jaro + 0.4 * (1 - jaro)
     }
 }
 

@@ -68,6 +68,39 @@ struct BlockingTests {
         }
     }
 
+    @Test("two names' similarity is exact from 0.8 up and never above a bound below it, whatever their keys")
+    func bestSimilarityHolds() async {
+        var random = SplitMix64(seed: 11)
+        let syllables = ["ко", "ва", "лен", "ко", "шев", "чук", "ія", "дмит", "ро", "sh", "ev", "chen", "ko", "ia", "x", "ou"]
+        func name() -> String {
+            (0..<(1 + Int(random.next() % 4))).map { _ in syllables[Int(random.next() % UInt64(syllables.count))] }.joined()
+        }
+        let inputs = (0..<400).map { MatchInput(id: "\($0)", surname: name()) }
+        let records = await PreparedRecords(inputs, knowledge: .standard, workers: 1)
+        let names = records.names
+        for (left, right) in zip(records.records.dropLast(), records.records.dropFirst()) where left.surname != right.surname {
+            var exact = 0.0
+            for x in names.nameKeys[Int(left.surname)] {
+                for y in names.nameKeys[Int(right.surname)] {
+                    exact = max(exact, Similarity.jaroWinkler(Array(names.keys[Int(x)]), Array(names.keys[Int(y)])))
+                }
+            }
+            let best = names.bestSimilarity(left.surname, right.surname)
+            if Float(exact) >= 0.8 {
+                #expect(best == Float(exact))
+            } else {
+                #expect(best < 0.8 && Double(best) + 1e-6 >= exact)
+            }
+        }
+    }
+
+    @Test("a bound a hair under 0.8 is not read as 0.8: Кряковцев and Kolbasova are different surnames")
+    func boundBelowFourFifths() async {
+        let inputs = [MatchInput(id: "a", surname: "Кряковцев"), MatchInput(id: "b", surname: "Kolbasova")]
+        var comparator = Comparator(await PreparedRecords(inputs, knowledge: .standard, workers: 1))
+        #expect(comparator.surname(comparator.records[0].surname, comparator.records[1].surname) == 5)
+    }
+
     @Test(
         "dates of birth as lists write them, and what counts as missing",
         arguments: [
