@@ -71,7 +71,7 @@ struct BlockIndex: Sendable {
         let blocks = FlatLists(starts: blockStart, values: members)
         self.blocks = blocks
         self.blockKeys = blockKeys
-        recordBlocks = blocks.inverted(valueCount: prepared.count) { blocks[$0].count >= 2 }
+        recordBlocks = blocks.inverted(valueCount: prepared.count) { blocks.bounds(of: $0).count >= 2 }
     }
 
     /// Entries are split by the top bits of their key as they are made, so that each part can be

@@ -152,16 +152,19 @@ struct FlatLists<Element: BitwiseCopyable & Sendable>: Sendable {
 extension FlatLists where Element == Int32 {
     /// For every value from 0 to `valueCount - 1`, the numbers of the lists that hold it, among
     /// the lists `including` accepts: the records' lists of blocks from the blocks' lists of records.
+    /// (Lists are walked by position, not as slices: a slice per list retains and releases the
+    /// values, and an index has millions of lists.)
     func inverted(valueCount: Int, including: (Int) -> Bool) -> FlatLists<Int32> {
         var starts = [Int32](repeating: 0, count: valueCount + 1)
         for list in 0..<count where including(list) {
-            for value in self[list] { starts[Int(value) + 1] += 1 }
+            for position in bounds(of: list) { starts[Int(values[position]) + 1] += 1 }
         }
         for value in 0..<valueCount { starts[value + 1] += starts[value] }
         var lists = [Int32](repeating: 0, count: Int(starts[valueCount]))
         var filled = Array(starts.dropLast())
         for list in 0..<count where including(list) {
-            for value in self[list] {
+            for position in bounds(of: list) {
+                let value = values[position]
                 lists[Int(filled[Int(value)])] = Int32(list)
                 filled[Int(value)] += 1
             }
