@@ -3,6 +3,8 @@ import re
 
 from selenium.webdriver.support.ui import Select
 
+from conftest import SCREENSHOTS
+
 # The demo register is made from a fixed seed, so this man is there on every machine.
 LATIN_QUERY = "Mikhail Kovalenko 1969"
 CYRILLIC_NAME = "Коваленко Михайло Іванович"
@@ -53,6 +55,31 @@ def test_analyst_reviews_a_possible_duplicate_and_can_undo(operator):
     assert operator.wait_for("#undo-decision")
     operator.find("#undo-decision").click()
     assert operator.wait_for("#decide-link")
+
+
+def test_a_pair_read_with_the_others_says_what_it_scored_alone(operator):
+    """The queue marks pairs that a third record raised or a rival lowered; the pair's page says
+    why, naming the record, and no such notice stands above a pair it did not change."""
+    operator.sign_in("analyst")
+    operator.open("/review")
+    for _ in range(10):
+        marked = [row for row in operator.all("#review-queue tbody tr") if row.find_elements("css selector", ".read-together")]
+        if marked:
+            break
+        following = [link for link in operator.all("main a") if link.get_attribute("href") and "offset=" in link.get_attribute("href")]
+        assert following, "no pair of the demo register was changed by reading the pairs together"
+        following[-1].click()
+        operator.wait_until_gone(following[-1])
+    row = marked[0]
+    probability = row.find_elements("css selector", "td")[2].text
+    alone = re.search(r"\(alone: (\d+) %\)", probability)
+    assert alone, probability
+    assert not probability.startswith(alone.group(1) + " %"), "the mark stands beside a pair it did not change"
+    row.find_element("css selector", "a.pair-link").click()
+    notice = operator.wait_for("#pair-context").text
+    assert notice.startswith(f"Scored alone: {alone.group(1)} %."), notice
+    assert "«" in notice and "»" in notice
+    operator.driver.save_screenshot(str(SCREENSHOTS / "review-pair-context.png"))
 
 
 def test_viewer_reads_but_cannot_edit(operator):

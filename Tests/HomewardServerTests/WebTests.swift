@@ -287,8 +287,23 @@ struct WebTests {
             let page = try await web.get("/review/\(raised.id)", &browser).body
             #expect(page.contains("Scored alone: 20 %."))
             #expect(page.contains("both are very likely the same person as the record «Petrenko Oleksandr, 1987-05-04»"))
+            #expect(
+                try await web.get(Site.reviewQueue.path, &browser).body.contains(
+                    "92 % <span class=\"muted read-together\">(alone: 20 %)</span>"))
             #expect(try await web.post("/language", ["language": "uk", "back": "/dashboard"], &browser).status == .seeOther)
             #expect(try await web.get("/review/\(raised.id)", &browser).body.contains("Окремо оцінено: 20 %."))
+
+            // Raised from nearly certain to nearly certain, the page says nothing of it.
+            _ = try await register.replaceOpenCandidates([
+                CandidateDraft(
+                    left: candidate.left.id, right: candidate.right.id, probability: 0.999_999_8, priority: 2.9,
+                    evidence: candidate.evidence, limit: nil,
+                    context: PairContext(reason: .sharedRecord, scored: 0.999_999_5, records: ["Petrenko Oleksandr, 1987-05-04"]))
+            ])
+            let certain = try #require(try await register.reviewQueue(state: .open, offset: 0, limit: 1).items.first)
+            #expect(certain.context != nil)
+            #expect(!(try await web.get("/review/\(certain.id)", &browser).body.contains("pair-context")))
+            #expect(!(try await web.get(Site.reviewQueue.path, &browser).body.contains("read-together")))
         }
     }
 

@@ -21,6 +21,12 @@ extension WebApplication {
                 "leftDate": candidate.left.particulars.dateOfBirth?.description ?? "",
                 "rightDate": candidate.right.particulars.dateOfBirth?.description ?? "",
                 "probability": percent(candidate.probability),
+                // Pairs that reading them together raised or lowered show what they scored alone.
+                "alone": candidate.context.flatMap { context -> String? in
+                    guard changesTheReading(context, of: candidate.probability) else { return nil }
+                    return context.scored.map { t.format("review_alone", ["probability": percent($0)]) }
+                        ?? t["review_alone_never_compared"]
+                } as Any,
                 "unlinked": candidate.right.personID == nil,
                 "decidedBy": candidate.decidedBy ?? "",
             ]
@@ -102,7 +108,10 @@ extension WebApplication {
                 "probability": percent(candidate.probability),
                 "evidence": evidence,
                 "limit": candidate.limit as Any,
-                "context": candidate.context.map { context(of: $0, t: t) } as Any,
+                "context": candidate.context.flatMap {
+                    changesTheReading($0, of: candidate.probability) ? context(of: $0, t: t) : nil
+                }
+                    as Any,
                 "state": t["review_state_\(candidate.state.rawValue)"],
                 "decided": decided,
                 "decidedBy": candidate.decidedBy as Any,
@@ -159,6 +168,13 @@ extension WebApplication {
     }
 
     func percent(_ probability: Double) -> String { String(format: "%.0f %%", probability * 100) }
+
+    /// Whether reading the pairs together changed the probability the page shows. Most pairs a
+    /// third record raises were nearly certain already (99.99995 % raised to 99.99998 %): "scored
+    /// alone: 100 %" above a pair of 100 % would only puzzle the reader.
+    func changesTheReading(_ context: PairContext, of probability: Double) -> Bool {
+        context.scored.map { percent($0) != percent(probability) } ?? true
+    }
 
     /// Why the pair's probability is not what its fields add up to, in the page's language.
     func context(of context: PairContext, t: Translations) -> String {
