@@ -275,13 +275,17 @@ struct WebTests {
         try await withWeb(backend) { web in
             let register = web.database.register(actor: "test", clock: { testNow })
             let candidate = try await register.matchCandidate(web.sample.candidate)
-            _ = try await register.replaceOpenCandidates([
-                CandidateDraft(
-                    left: candidate.left.id, right: candidate.right.id, probability: 0.92, priority: 2.9,
-                    evidence: candidate.evidence, limit: nil,
-                    context: PairContext(reason: .sharedRecord, scored: 0.2, records: ["Petrenko Oleksandr, 1987-05-04"]))
-            ])
-            let raised = try #require(try await register.reviewQueue(state: .open, offset: 0, limit: 1).items.first)
+            /// The sample pair, raised through a third record from what it scored alone.
+            func raise(from scored: Double, to probability: Double) async throws -> MatchCandidate {
+                _ = try await register.replaceOpenCandidates([
+                    CandidateDraft(
+                        left: candidate.left.id, right: candidate.right.id, probability: probability, priority: 2.9,
+                        evidence: candidate.evidence, limit: nil,
+                        context: PairContext(reason: .sharedRecord, scored: scored, records: ["Petrenko Oleksandr, 1987-05-04"]))
+                ])
+                return try #require(try await register.reviewQueue(state: .open, offset: 0, limit: 1).items.first)
+            }
+            let raised = try await raise(from: 0.2, to: 0.92)
             #expect(raised.context?.scored == 0.2)
             var browser = try await web.signedIn(.analyst)
             let page = try await web.get("/review/\(raised.id)", &browser).body
@@ -294,13 +298,7 @@ struct WebTests {
             #expect(try await web.get("/review/\(raised.id)", &browser).body.contains("Окремо оцінено: 20 %."))
 
             // Raised from nearly certain to nearly certain, the page says nothing of it.
-            _ = try await register.replaceOpenCandidates([
-                CandidateDraft(
-                    left: candidate.left.id, right: candidate.right.id, probability: 0.999_999_8, priority: 2.9,
-                    evidence: candidate.evidence, limit: nil,
-                    context: PairContext(reason: .sharedRecord, scored: 0.999_999_5, records: ["Petrenko Oleksandr, 1987-05-04"]))
-            ])
-            let certain = try #require(try await register.reviewQueue(state: .open, offset: 0, limit: 1).items.first)
+            let certain = try await raise(from: 0.999_999_5, to: 0.999_999_8)
             #expect(certain.context != nil)
             #expect(!(try await web.get("/review/\(certain.id)", &browser).body.contains("pair-context")))
             #expect(!(try await web.get(Site.reviewQueue.path, &browser).body.contains("read-together")))
