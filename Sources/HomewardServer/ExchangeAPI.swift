@@ -67,15 +67,10 @@ extension RegisterAPI {
         try reader.finish()
         let register = try register
         let side: ExchangeSide = converted(body.side)
-        let proposedBy: ListProposer = converted(body.proposedBy)
-        // The difference is the one this put made: both read in one transaction.
-        let (list, previous) = try await register.transaction { register in
-            let previous = try await register.latestList(id, side: side)
-            let list = try await register.putList(
-                id, expectedVersion: body.version, side: side, personIDs: persons, proposedBy: proposedBy, note: body.note)
-            return (list, previous)
-        }
-        return .created(.init(body: .json(list.wire(previous: previous))))
+        let put = try await register.replaceList(
+            id, expectedVersion: body.version, side: side, personIDs: persons, proposedBy: converted(body.proposedBy),
+            note: body.note)
+        return .created(.init(body: .json(put.list.wire(previous: put.previous))))
     }
 
     func openExchangeRound(_ input: Operations.OpenExchangeRound.Input) async throws -> Operations.OpenExchangeRound.Output {

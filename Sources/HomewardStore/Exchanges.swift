@@ -257,6 +257,23 @@ extension Register {
     public func putList(
         _ id: UUID, expectedVersion: Int, side: ExchangeSide, personIDs: [UUID], proposedBy: ListProposer, note: String?
     ) async throws -> ExchangeList {
+        try await replaceList(
+            id, expectedVersion: expectedVersion, side: side, personIDs: personIDs, proposedBy: proposedBy, note: note
+        ).list
+    }
+
+    /// A new version of a list and the version it replaced.
+    public struct ListReplacement: Sendable {
+        public var list: ExchangeList
+        public var previous: ExchangeList?
+    }
+
+    /// `putList`, giving back the version the new one replaced too: read once, in the write's
+    /// transaction, so that the difference the audit line and the caller see is the one this
+    /// write made, whatever is put at the same moment.
+    public func replaceList(
+        _ id: UUID, expectedVersion: Int, side: ExchangeSide, personIDs: [UUID], proposedBy: ListProposer, note: String?
+    ) async throws -> ListReplacement {
         var validator = Validator(today: today)
         validator.text(note, "note", maxLength: Validator.maxLongTextLength)
         var seen = Set<UUID>()
@@ -266,49 +283,39 @@ extension Register {
         try validator.finish()
         let now = clock()
         let actor = actor
-        // The audit line's difference is taken against the list this write replaces, read in its transaction.
         return try await transaction { register in
             let previous = try await register.latestList(id, side: side)
             let difference = ListDifference(from: previous?.personIDs ?? [], to: personIDs)
             let detail =
                 "\(side.rawValue) list by \(proposedBy.rawValue): \(personIDs.count) persons, +\(difference.added.count) −\(difference.removed.count)"
-            return try await register.putList(
-                id, expectedVersion: expectedVersion, side: side, personIDs: personIDs, proposedBy: proposedBy, note: note,
-                detail: detail, at: now, by: actor)
-        }
-    }
-
-    private func putList(
-        _ id: UUID, expectedVersion: Int, side: ExchangeSide, personIDs: [UUID], proposedBy: ListProposer, note: String?,
-        detail: String, at now: Date, by actor: String
-    ) async throws -> ExchangeList {
-        try await write("exchange.list", entity: "exchange", detail: detail) { database in
-            let model = try await claimExchange(id, expectedVersion: expectedVersion, in: [.negotiating], on: database)
-            try await checkPersons(personIDs, affiliation: side.affiliation, field: "personIds", on: database)
-            let last = try await ExchangeListModel.query(on: database).filter(\.$exchangeID == id)
-                .filter(\.$side == side.rawValue).sort(\.$version, .descending).first()
-            let list = ExchangeListModel()
-            list.id = UUID()
-            list.exchangeID = id
-            list.round = model.round
-            list.side = side.rawValue
-            list.version = (last?.version ?? 0) + 1
-            list.proposedBy = proposedBy.rawValue
-            list.note = note
-            list.persons = personIDs.count
-            list.createdAt = now
-            list.createdBy = actor
-            try await list.create(on: database)
-            let entries = personIDs.enumerated().map { position, person in
-                let entry = ExchangeListPersonModel()
-                entry.id = UUID()
-                entry.listID = list.id!
-                entry.personID = person
-                entry.position = position
-                return entry
+            let list = try await register.write("exchange.list", entity: "exchange", detail: detail) { database in
+                let model = try await register.claimExchange(
+                    id, expectedVersion: expectedVersion, in: [.negotiating], on: database)
+                try await register.checkPersons(personIDs, affiliation: side.affiliation, field: "personIds", on: database)
+                let list = ExchangeListModel()
+                list.id = UUID()
+                list.exchangeID = id
+                list.round = model.round
+                list.side = side.rawValue
+                list.version = (previous?.version ?? 0) + 1
+                list.proposedBy = proposedBy.rawValue
+                list.note = note
+                list.persons = personIDs.count
+                list.createdAt = now
+                list.createdBy = actor
+                try await list.create(on: database)
+                let entries = personIDs.enumerated().map { position, person in
+                    let entry = ExchangeListPersonModel()
+                    entry.id = UUID()
+                    entry.listID = list.id!
+                    entry.personID = person
+                    entry.position = position
+                    return entry
+                }
+                for chunk in entries.chunked(Register.batchChunk) { try await chunk.create(on: database) }
+                return (try list.list(personIDs: personIDs), id.uuidString)
             }
-            for chunk in entries.chunked(Register.batchChunk) { try await chunk.create(on: database) }
-            return (try list.list(personIDs: personIDs), id.uuidString)
+            return ListReplacement(list: list, previous: previous)
         }
     }
 
