@@ -196,9 +196,8 @@ struct ClusterResolver: Sendable {
         revisions: inout [UInt64: PairRevision]
     ) {
         let across = likely.filter { !clustering.together($0.left, $0.right) }
-        // For each record, each other cluster it may belong to: the odds of its likeliest record there.
-        // For each record, each other cluster it may belong to, by its likeliest record there:
-        // a handful per record.
+        // For each record, each other cluster it may belong to, with the odds of its likeliest
+        // record there: a handful per record.
         var candidates: [Int32: [(cluster: Int32, odds: Double, record: Int32)]] = [:]
         func note(_ record: Int32, _ other: Int32, _ odds: Double) {
             let cluster = clustering.cluster(of: other)

@@ -48,7 +48,7 @@ public struct LinkageResult: Sendable {
     }
 
     public var batches: [PairBatch]
-    /// For each input record, the record that names its cluster (when deduplicating, its smallest index).
+    /// For each input record, the record that names its cluster: its smallest index.
     public var clusters: [Int32]
     public var model: MatchModel
     public var candidatePairs: Int
@@ -158,13 +158,13 @@ public struct Linker: Sendable {
             batches.append(resolution.inferred)
             if settings.reportFloor > 0 { batches = batches.map { $0.keeping(atLeast: Float(settings.reportFloor)) } }
         } else {
-            var joined = UnionFind(count: records.count)
+            var joined = Clustering(recordCount: records.count, separated: [])
             for batch in batches {
                 for index in batch.left.indices where batch.probability[index] >= Float(settings.threshold) {
-                    joined.union(Int(batch.left[index]), Int(batch.right[index]))
+                    joined.join(batch.left[index], batch.right[index])
                 }
             }
-            clusters = (0..<records.count).map { Int32(joined.find($0)) }
+            clusters = joined.smallestMembers()
         }
         let threshold = Float(settings.threshold)
         let reviewFloor = Float(settings.reviewFloor)
