@@ -1,6 +1,7 @@
 """What an operator does in a day, in a real browser against the demo register."""
 import re
 
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from conftest import SCREENSHOTS
@@ -63,7 +64,7 @@ def test_a_pair_read_with_the_others_says_what_it_scored_alone(operator):
     operator.sign_in("analyst")
     operator.open("/review")
     for _ in range(10):
-        marked = [row for row in operator.all("#review-queue tbody tr") if row.find_elements("css selector", ".read-together")]
+        marked = [row for row in operator.all("#review-queue tbody tr") if row.find_elements(By.CSS_SELECTOR, ".read-together")]
         if marked:
             break
         following = [link for link in operator.all("main a") if link.get_attribute("href") and "offset=" in link.get_attribute("href")]
@@ -71,11 +72,11 @@ def test_a_pair_read_with_the_others_says_what_it_scored_alone(operator):
         following[-1].click()
         operator.wait_until_gone(following[-1])
     row = marked[0]
-    probability = row.find_elements("css selector", "td")[2].text
+    probability = row.find_elements(By.CSS_SELECTOR, "td")[2].text
     alone = re.search(r"\(alone: (\d+) %\)", probability)
     assert alone, probability
     assert not probability.startswith(alone.group(1) + " %"), "the mark stands beside a pair it did not change"
-    row.find_element("css selector", "a.pair-link").click()
+    row.find_element(By.CSS_SELECTOR, "a.pair-link").click()
     notice = operator.wait_for("#pair-context").text
     assert notice.startswith(f"Scored alone: {alone.group(1)} %."), notice
     assert "«" in notice and "»" in notice
